@@ -1,0 +1,157 @@
+"""The graph's public vocabulary: the kinds of node and link, and their records.
+
+Records are frozen, slotted, keyword-only dataclasses. Raw input stays a plain dict until
+one mapping function in ``loaders`` turns it into a ``Node`` or a ``Link``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+Scalar = str | int | float | bool
+"""An attribute value. Dates travel as ISO strings inside ``attrs``."""
+
+
+class NodeKind(StrEnum):
+    COUNCIL = "council"
+    COMBINED_AUTHORITY = "combined_authority"
+    REGION = "region"
+    NATION = "nation"
+
+
+class LinkKind(StrEnum):
+    WITHIN = "within"
+    """Geography: a district in its county, a council in its region or nation, a council area
+    inside a combined authority as ONS draws it."""
+    MEMBER_OF = "member_of"
+    """Constitutional membership (role ``constituent`` or ``non_constituent``)."""
+    BORDERS = "borders"
+    """A shared boundary. Undirected: stored once, with ``from_id < to_id``."""
+    SUCCEEDED_BY = "succeeded_by"
+    """Reorganisation: the old body was replaced by the new one."""
+
+    @property
+    def symmetric(self) -> bool:
+        return self is LinkKind.BORDERS
+
+
+class CouncilType(StrEnum):
+    COUNTY = "county"
+    DISTRICT = "district"
+    UNITARY = "unitary"
+    METROPOLITAN_DISTRICT = "metropolitan_district"
+    LONDON_BOROUGH = "london_borough"
+    WELSH_PRINCIPAL = "welsh_principal"
+    SCOTTISH_COUNCIL = "scottish_council"
+    NI_DISTRICT = "ni_district"
+
+
+class Nation(StrEnum):
+    ENGLAND = "england"
+    WALES = "wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern_ireland"
+
+
+class CombinedAuthorityType(StrEnum):
+    CA = "ca"
+    """A combined authority (Local Democracy, Economic Development and Construction Act 2009)."""
+    CCA = "cca"
+    """A combined county authority (Levelling-up and Regeneration Act 2023)."""
+
+
+class MemberRole(StrEnum):
+    CONSTITUENT = "constituent"
+    NON_CONSTITUENT = "non_constituent"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class Source:
+    """Where a record came from: a dataset id and its vintage (``ons-ltla25@2025``)."""
+
+    dataset: str
+    vintage: str
+
+    def __str__(self) -> str:
+        return f"{self.dataset}@{self.vintage}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Node:
+    id: str
+    kind: NodeKind
+    name: str
+    attrs: Mapping[str, Scalar] = field(default_factory=dict)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    """The last day the body existed (inclusive); ``None`` while it exists."""
+    sources: tuple[Source, ...] = ()
+
+    def valid_at(self, day: date) -> bool:
+        return _valid_at(self.valid_from, self.valid_to, day)
+
+
+LinkKey = tuple[str, LinkKind, str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    from_id: str
+    kind: LinkKind
+    to_id: str
+    role: str | None = None
+    attrs: Mapping[str, Scalar] = field(default_factory=dict)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def key(self) -> LinkKey:
+        return (self.from_id, self.kind, self.to_id)
+
+    def valid_at(self, day: date) -> bool:
+        return _valid_at(self.valid_from, self.valid_to, day)
+
+    def canonical(self) -> Link:
+        """The same link in its stored orientation (undirected kinds: ``from_id < to_id``)."""
+        if self.kind.symmetric and self.to_id < self.from_id:
+            return dataclasses.replace(self, from_id=self.to_id, to_id=self.from_id)
+        return self
+
+
+def _valid_at(valid_from: date | None, valid_to: date | None, day: date) -> bool:
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+
+
+def merge_sources(old: tuple[Source, ...], new: tuple[Source, ...]) -> tuple[Source, ...]:
+    return old + tuple(s for s in new if s not in old)
+
+
+def merged_node(old: Node, new: Node) -> Node:
+    """``old`` updated with what ``new`` says; attributes ``new`` does not give are kept."""
+    return Node(
+        id=old.id,
+        kind=new.kind,
+        name=new.name,
+        attrs={**old.attrs, **new.attrs},
+        valid_from=new.valid_from or old.valid_from,
+        valid_to=new.valid_to or old.valid_to,
+        sources=merge_sources(old.sources, new.sources),
+    )
+
+
+def merged_link(old: Link, new: Link) -> Link:
+    return Link(
+        from_id=old.from_id,
+        kind=old.kind,
+        to_id=old.to_id,
+        role=new.role or old.role,
+        attrs={**old.attrs, **new.attrs},
+        valid_from=new.valid_from or old.valid_from,
+        valid_to=new.valid_to or old.valid_to,
+        sources=merge_sources(old.sources, new.sources),
+    )

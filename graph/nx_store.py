@@ -1,0 +1,254 @@
+"""The embedded store: a NetworkX ``MultiDiGraph`` in memory, persisted as one JSON file.
+
+A write takes an exclusive lock, re-reads the file if another process changed it, writes the
+whole graph to a temporary file in the same folder, flushes it to disk and renames it over the
+old file. A rename is atomic, so a reader (or a process killed midway) sees the old graph or
+the new one, never a mixture. Readers notice a newer file by its ``stat`` and re-read it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import orjson
+
+from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
+from graph.model import Link, LinkKey, LinkKind, Node, NodeKind, Source
+from graph.store import GraphStore
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "partnermap-graph"
+FORMAT_VERSION = 1
+GRAPH_FILE = "graph.json"
+LOCK_FILE = "write.lock"
+
+
+class NetworkXStore(GraphStore):
+    name = "embedded"
+
+    def __init__(self, home: Path, *, lock_timeout: float = 30.0) -> None:
+        self.home = home
+        self.path = home / GRAPH_FILE
+        self.lock_timeout = lock_timeout
+        self._G = nx.MultiDiGraph()
+        self._version = 0
+        self._stamp: tuple[int, int, int] | None = None
+        self._sources: dict[str, Source] = {}
+        self._fresh()
+
+    # --- reading -----------------------------------------------------------------------
+
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        self._fresh()
+        nodes = self._G.nodes
+        return {i: nodes[i]["record"] for i in ids if i in nodes}
+
+    def get_links(self, keys: Iterable[LinkKey]) -> dict[LinkKey, Link]:
+        self._fresh()
+        found: dict[LinkKey, Link] = {}
+        for u, kind, v in keys:
+            data = self._G.get_edge_data(u, v, key=kind)
+            if data is not None:
+                found[(u, kind, v)] = data["record"]
+        return found
+
+    def links_of(self, node_id: str) -> list[Link]:
+        self._fresh()
+        if node_id not in self._G:
+            return []
+        out = self._G.out_edges(node_id, data="record")
+        into = self._G.in_edges(node_id, data="record")
+        return sorted((rec for _, _, rec in [*out, *into]), key=lambda k: k.key)
+
+    def iter_nodes(self) -> Iterator[Node]:
+        self._fresh()
+        return (rec for _, rec in self._G.nodes(data="record"))
+
+    def iter_links(self) -> Iterator[Link]:
+        self._fresh()
+        return (rec for _, _, rec in self._G.edges(data="record"))
+
+    def data_version(self) -> str:
+        self._fresh()
+        return f"embedded:{self._version}"
+
+    # --- writing -----------------------------------------------------------------------
+
+    def write(self, nodes: Sequence[Node], links: Sequence[Link]) -> None:
+        with self._locked():
+            self._fresh()
+            G = self._G
+            incoming = {n.id for n in nodes}
+            for link in links:
+                for end in (link.from_id, link.to_id):
+                    if end not in G and end not in incoming:
+                        raise InvalidInput(
+                            f"link {link.from_id} -{link.kind}-> {link.to_id}: no node {end}",
+                            hint="load the node first, or in the same load",
+                        )
+            try:
+                for node in nodes:
+                    G.add_node(node.id, record=node)
+                for link in links:
+                    G.add_edge(link.from_id, link.to_id, key=link.kind, record=link)
+                self._save(self._version + 1)
+            except BaseException:
+                self._stamp = None  # the file still holds the old graph: read it back
+                self._fresh()
+                raise
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.home.mkdir(parents=True, exist_ok=True)
+        with (self.home / LOCK_FILE).open("a") as lock:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreBusy(
+                            f"another partnermap process is writing to {self.home}",
+                            hint="wait for it to finish and try again",
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _save(self, version: int) -> None:
+        payload = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "version": version,
+            "nodes": [_node_row(rec) for _, rec in self._G.nodes(data="record")],
+            "links": [_link_row(rec) for _, _, rec in self._G.edges(data="record")],
+        }
+        data = orjson.dumps(payload)
+        tmp = self.home / f".{GRAPH_FILE}.{os.getpid()}.tmp"
+        try:
+            with tmp.open("wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            tmp.replace(self.path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        dir_fd = os.open(self.home, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._version = version
+        self._stamp = _stamp(self.path)
+        for stale in self.home.glob(f".{GRAPH_FILE}.*.tmp"):  # left by killed writers
+            stale.unlink(missing_ok=True)
+        logger.info("saved %s (version %d, %d bytes)", self.path, version, len(data))
+
+    # --- loading from disk ------------------------------------------------------------
+
+    def _fresh(self) -> None:
+        stamp = _stamp(self.path)
+        if stamp == self._stamp:
+            return
+        if stamp is None:
+            self._G, self._version, self._stamp = nx.MultiDiGraph(), 0, None
+            return
+        try:
+            payload = orjson.loads(self.path.read_bytes())
+            if payload.get("format") != FORMAT or payload.get("format_version") != FORMAT_VERSION:
+                raise ValueError("not a partnermap graph file of a version this release reads")
+            G = nx.MultiDiGraph()
+            for row in payload["nodes"]:
+                node = self._node(row)
+                G.add_node(node.id, record=node)
+            for row in payload["links"]:
+                link = self._link(row)
+                G.add_edge(link.from_id, link.to_id, key=link.kind, record=link)
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as e:
+            raise StoreUnavailable(
+                f"cannot read the embedded store {self.path}: {e}",
+                hint="move the file away and run 'partnermap load' to rebuild it",
+            ) from e
+        self._G, self._version, self._stamp = G, int(payload["version"]), stamp
+
+    def _source(self, text: str) -> Source:
+        source = self._sources.get(text)
+        if source is None:
+            dataset, _, vintage = text.rpartition("@")
+            source = self._sources[text] = Source(dataset=dataset, vintage=vintage)
+        return source
+
+    def _node(self, row: list[Any]) -> Node:
+        id_, kind, name, attrs, valid_from, valid_to, sources = row
+        return Node(
+            id=id_,
+            kind=NodeKind(kind),
+            name=name,
+            attrs=attrs,
+            valid_from=_day(valid_from),
+            valid_to=_day(valid_to),
+            sources=tuple(self._source(s) for s in sources),
+        )
+
+    def _link(self, row: list[Any]) -> Link:
+        from_id, kind, to_id, role, attrs, valid_from, valid_to, sources = row
+        return Link(
+            from_id=from_id,
+            kind=LinkKind(kind),
+            to_id=to_id,
+            role=role,
+            attrs=attrs,
+            valid_from=_day(valid_from),
+            valid_to=_day(valid_to),
+            sources=tuple(self._source(s) for s in sources),
+        )
+
+
+def _node_row(n: Node) -> list[Any]:
+    return [n.id, n.kind, n.name, n.attrs, _iso(n.valid_from), _iso(n.valid_to), _texts(n.sources)]
+
+
+def _link_row(k: Link) -> list[Any]:
+    return [
+        k.from_id,
+        k.kind,
+        k.to_id,
+        k.role,
+        k.attrs,
+        _iso(k.valid_from),
+        _iso(k.valid_to),
+        _texts(k.sources),
+    ]
+
+
+def _texts(sources: tuple[Source, ...]) -> list[str]:
+    return [str(s) for s in sources]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)

@@ -1,0 +1,114 @@
+"""The ``GraphStore`` interface that both backends implement."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from types import TracebackType
+from typing import Self
+
+import networkx as nx
+
+from graph.model import Link, LinkKey, Node
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    nodes: dict[str, int] = field(default_factory=dict)
+    links: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"nodes": dict(sorted(self.nodes.items())), "links": dict(sorted(self.links.items()))}
+
+
+class GraphStore(ABC):
+    """Where the graph lives. Writes are all-or-nothing; readers never see half a write."""
+
+    name: str
+
+    @abstractmethod
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        """The stored nodes among ``ids`` (missing ids are left out)."""
+
+    @abstractmethod
+    def get_links(self, keys: Iterable[LinkKey]) -> dict[LinkKey, Link]:
+        """The stored links among ``keys`` (in canonical orientation)."""
+
+    @abstractmethod
+    def write(self, nodes: Sequence[Node], links: Sequence[Link]) -> None:
+        """Store ``nodes`` and ``links``, replacing records with the same key, all or nothing.
+
+        Every link's ends must be stored already or be among ``nodes``.
+        """
+
+    @abstractmethod
+    def links_of(self, node_id: str) -> list[Link]:
+        """Every link from or to ``node_id``."""
+
+    @abstractmethod
+    def iter_nodes(self) -> Iterator[Node]: ...
+
+    @abstractmethod
+    def iter_links(self) -> Iterator[Link]: ...
+
+    @abstractmethod
+    def data_version(self) -> str:
+        """Changes whenever the stored graph changes (for caches)."""
+
+    def close(self) -> None:  # noqa: B027 - a no-op by default
+        """Release connections and locks."""
+
+    def former_codes(self) -> dict[str, str]:
+        """Former codes of stored nodes (``former_codes`` attribute) -> their current ids."""
+        return {
+            code: node.id
+            for node in self.iter_nodes()
+            for code in str(node.attrs.get("former_codes", "")).split(";")
+            if code
+        }
+
+    def get_node(self, node_id: str) -> Node | None:
+        return self.get_nodes([node_id]).get(node_id)
+
+    def stats(self, at: date | None = None) -> Stats:
+        """Counts by kind; ``at`` keeps only what was valid that day (links need both ends)."""
+        nodes: Counter[str] = Counter()
+        live: set[str] = set()
+        for node in self.iter_nodes():
+            if at is None or node.valid_at(at):
+                nodes[node.kind] += 1
+                live.add(node.id)
+        links: Counter[str] = Counter()
+        for link in self.iter_links():
+            if at is None or (link.valid_at(at) and link.from_id in live and link.to_id in live):
+                links[link.kind] += 1
+        return Stats(nodes=dict(nodes), links=dict(links))
+
+    def graph(self, at: date | None = None) -> nx.MultiDiGraph:
+        """The graph (as at ``at``) as a NetworkX ``MultiDiGraph`` for analysis.
+
+        Nodes and links are added in sorted order so that analyses are deterministic.
+        Attributes are flat: ``kind``, ``name``, the record's ``attrs``; links are keyed by kind.
+        """
+        G = nx.MultiDiGraph()
+        for node in sorted(self.iter_nodes(), key=lambda n: n.id):
+            if at is None or node.valid_at(at):
+                G.add_node(node.id, kind=str(node.kind), name=node.name, **node.attrs)
+        for link in sorted(self.iter_links(), key=lambda k: k.key):
+            if link.from_id in G and link.to_id in G and (at is None or link.valid_at(at)):
+                G.add_edge(link.from_id, link.to_id, key=str(link.kind), role=link.role, **link.attrs)
+        return G
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

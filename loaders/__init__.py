@@ -1,0 +1,16 @@
+"""Loaders: read public data and users' files into the graph, validating every row."""
+
+from loaders.bundled import bundled_dir, load_bundled
+from loaders.detect import FORMATS, detect_format
+from loaders.load import load_files
+from loaders.report import FileReport, LoadReport
+
+__all__ = [
+    "FORMATS",
+    "FileReport",
+    "LoadReport",
+    "bundled_dir",
+    "detect_format",
+    "load_bundled",
+    "load_files",
+]

@@ -1,0 +1,62 @@
+"""Telling a file's format from its content, and the parser for each format."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from graph.errors import LoaderError, Problem
+from loaders.items import Item
+from loaders.neighbours import looks_like_neighbours, parse_neighbours
+from loaders.ons import looks_like_ons, parse_ons
+from loaders.plain import LINK_COLUMNS, NODE_COLUMNS, parse_links, parse_nodes
+from loaders.tables import DELIMITERS, check_readable
+
+Parser = Callable[[Path, str | None], Iterator[Item]]
+
+FORMATS: dict[str, Parser] = {
+    "nodes": parse_nodes,
+    "links": parse_links,
+    "ons-lookup": parse_ons,
+    "ons-neighbours": parse_neighbours,
+}
+"""Every format ``partnermap load --format`` accepts."""
+
+HEAD_BYTES = 64 * 1024
+
+
+def detect_format(path: Path) -> str:
+    check_readable(path)
+    with path.open("rb") as f:
+        head = f.read(HEAD_BYTES)
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text[:1] in (b"{", b"["):
+        if looks_like_neighbours(text):
+            return "ons-neighbours"
+        raise LoaderError(
+            Problem(str(path), 1, "JSON that is not an ONS neighbour list"),
+            hint="give --format if partnermap reads it; JSON formats read: ons-neighbours",
+        )
+    first_line = text.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip()
+    header = [h.strip() for h in next(csv.reader([first_line]), [])]
+    if {"id", "kind", "name"} <= set(header):
+        return "nodes"
+    if {"from_id", "kind", "to_id"} <= set(header):
+        return "links"
+    if looks_like_ons(header):
+        return "ons-lookup"
+    for delimiter, what in DELIMITERS.items():
+        if len(header) == 1 and delimiter in first_line:
+            raise LoaderError(
+                Problem(str(path), 1, f"the columns are separated by {what}, not commas"),
+                hint="save the file as comma-separated CSV",
+            )
+    raise LoaderError(
+        Problem(str(path), 1, f"cannot tell the format from the header {first_line[:200]!r}"),
+        hint=(
+            "partnermap reads nodes CSV (" + ",".join(NODE_COLUMNS[:3]) + ",...), links CSV ("
+            + ",".join(LINK_COLUMNS[:3]) + ",...), ONS lookups (LAD25CD,LAD25NM,...) and ONS "
+            "neighbour JSON; fix the header or give --format"
+        ),
+    )

@@ -1,0 +1,203 @@
+"""partnermap's own plain CSV formats, for the bundled data and for users' own data.
+
+``nodes`` files: ``id,kind,name`` and optional columns (see ``NODE_COLUMNS``).
+``links`` files: ``from_id,kind,to_id`` and optional columns (see ``LINK_COLUMNS``).
+``sources`` is a ``;``-separated list of ``DATASET@VINTAGE``; when blank, the file name and
+the vintage given to the loader are recorded instead. Dates are ISO (``2023-04-01``);
+``valid_to`` is the last day a record held (inclusive). The README documents each column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from graph.ids import GSS_PATTERN, UnknownCode, check_id, gss_entity, nation_of
+from graph.model import (
+    CombinedAuthorityType,
+    CouncilType,
+    Link,
+    LinkKind,
+    MemberRole,
+    Nation,
+    Node,
+    NodeKind,
+    Scalar,
+    Source,
+)
+from loaders.items import Item, Reject, Row
+from loaders.tables import read_rows
+
+NODE_COLUMNS = (
+    "id", "kind", "name", "official_name", "council_type", "nation", "ca_type", "mayoral",
+    "former_codes", "valid_from", "valid_to", "sources",
+)  # fmt: skip
+LINK_COLUMNS = (
+    "from_id", "kind", "to_id", "role", "valid_from", "valid_to", "shared_boundary_km", "sources",
+)  # fmt: skip
+
+
+E = TypeVar("E", NodeKind, LinkKind, CouncilType, Nation, CombinedAuthorityType, MemberRole)
+
+
+class BadValue(ValueError):
+    pass
+
+
+def parse_nodes(path: Path, vintage: str) -> Iterator[Item]:
+    default = (Source(dataset=path.name, vintage=vintage),)
+    for item in read_rows(path, required=NODE_COLUMNS[:3], allowed=NODE_COLUMNS):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        line, row = item
+        try:
+            yield Row(line, (_node(row, default),))
+        except (BadValue, UnknownCode) as e:
+            yield Reject(line, str(e))
+
+
+def parse_links(path: Path, vintage: str) -> Iterator[Item]:
+    default = (Source(dataset=path.name, vintage=vintage),)
+    for item in read_rows(path, required=LINK_COLUMNS[:3], allowed=LINK_COLUMNS):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        line, row = item
+        try:
+            yield Row(line, (_link(row, default),))
+        except (BadValue, UnknownCode) as e:
+            yield Reject(line, str(e))
+
+
+def _node(row: dict[str, str], default: tuple[Source, ...]) -> Node:
+    node_id, name = row["id"], row["name"]
+    check_id(node_id)
+    kind = _choice(NodeKind, row["kind"], "kind")
+    if not name:
+        raise BadValue(f"{node_id} has no name")
+    attrs: dict[str, Scalar] = {}
+    if GSS_PATTERN.match(node_id):
+        entity = gss_entity(node_id)
+        if entity.kind is not kind:
+            raise BadValue(f"{node_id} is a {entity.description} code, so its kind is {entity.kind}, "
+                           f"not {kind}")
+        if entity.council_type is not None:
+            given = row.get("council_type")
+            if given and given != entity.council_type:
+                raise BadValue(f"{node_id} is a {entity.description}: council_type must be "
+                               f"{entity.council_type}, not {given}")
+            attrs["council_type"] = str(entity.council_type)
+        if kind is not NodeKind.NATION:
+            implied = nation_of(node_id)
+            given_nation = row.get("nation")
+            if given_nation and given_nation != implied:
+                raise BadValue(f"{node_id} is in {implied}, not {given_nation}")
+            attrs["nation"] = str(implied)
+    else:
+        if row.get("council_type"):
+            attrs["council_type"] = str(_choice(CouncilType, row["council_type"], "council_type"))
+        if row.get("nation"):
+            attrs["nation"] = str(_choice(Nation, row["nation"], "nation"))
+    if row.get("official_name"):
+        attrs["official_name"] = row["official_name"]
+    if row.get("ca_type") or row.get("mayoral"):
+        if kind is not NodeKind.COMBINED_AUTHORITY:
+            raise BadValue("ca_type and mayoral are for combined_authority nodes only")
+        if row.get("ca_type"):
+            attrs["ca_type"] = str(_choice(CombinedAuthorityType, row["ca_type"], "ca_type"))
+        if row.get("mayoral"):
+            attrs["mayoral"] = _boolean(row["mayoral"], "mayoral")
+    if row.get("former_codes"):
+        attrs["former_codes"] = ";".join(c.strip() for c in row["former_codes"].split(";"))
+    valid_from, valid_to = _dates(row)
+    return Node(
+        id=node_id,
+        kind=kind,
+        name=name,
+        attrs=attrs,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        sources=_sources(row.get("sources", ""), default),
+    )
+
+
+def _link(row: dict[str, str], default: tuple[Source, ...]) -> Link:
+    from_id, to_id = row["from_id"], row["to_id"]
+    check_id(from_id)
+    check_id(to_id)
+    if from_id == to_id:
+        raise BadValue(f"a link from {from_id} to itself")
+    kind = _choice(LinkKind, row["kind"], "kind")
+    role = row.get("role") or None
+    if kind is LinkKind.MEMBER_OF:
+        role = str(_choice(MemberRole, role or "", "role"))
+    elif role:
+        raise BadValue(f"{kind} links have no role (got {role!r})")
+    attrs: dict[str, Scalar] = {}
+    if row.get("shared_boundary_km"):
+        if kind is not LinkKind.BORDERS:
+            raise BadValue("shared_boundary_km is for borders links only")
+        try:
+            km = float(row["shared_boundary_km"])
+        except ValueError:
+            raise BadValue(f"shared_boundary_km {row['shared_boundary_km']!r} is not a number")
+        if not km >= 0:
+            raise BadValue(f"shared_boundary_km {km} is negative")
+        attrs["shared_boundary_km"] = km
+    valid_from, valid_to = _dates(row)
+    return Link(
+        from_id=from_id,
+        kind=kind,
+        to_id=to_id,
+        role=role,
+        attrs=attrs,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        sources=_sources(row.get("sources", ""), default),
+    ).canonical()
+
+
+def _choice(enum: type[E], value: str, column: str) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        options = ", ".join(e.value for e in enum)
+        raise BadValue(f"{column} {value!r} is not one of {options}") from None
+
+
+def _boolean(value: str, column: str) -> bool:
+    lowered = value.lower()
+    if lowered in {"true", "yes", "1"}:
+        return True
+    if lowered in {"false", "no", "0"}:
+        return False
+    raise BadValue(f"{column} {value!r} is not true or false")
+
+
+def _dates(row: dict[str, str]) -> tuple[date | None, date | None]:
+    days = []
+    for column in ("valid_from", "valid_to"):
+        text = row.get(column, "")
+        try:
+            days.append(date.fromisoformat(text) if text else None)
+        except ValueError:
+            raise BadValue(f"{column} {text!r} is not a date like 2023-04-01") from None
+    valid_from, valid_to = days
+    if valid_from and valid_to and valid_to < valid_from:
+        raise BadValue(f"valid_to {valid_to} is before valid_from {valid_from}")
+    return valid_from, valid_to
+
+
+def _sources(text: str, default: tuple[Source, ...]) -> tuple[Source, ...]:
+    if not text:
+        return default
+    sources = []
+    for part in text.split(";"):
+        dataset, at, vintage = part.strip().rpartition("@")
+        if not at or not dataset or not vintage:
+            raise BadValue(f"source {part!r} is not DATASET@VINTAGE, like ons-ltla25@2025")
+        sources.append(Source(dataset=dataset, vintage=vintage))
+    return tuple(sources)

@@ -1,0 +1,420 @@
+"""Compile partnermap's bundled council graph from the read-only data in ../shared/data.
+
+Method:
+
+- Nodes: the 361 UK LADs of 2025 (ONS ltla25) and 21 county councils (ONS cty23) are current;
+  the 20 councils abolished on 1 April 2023 (ONS 2023 code changes, plus Cumbria County Council
+  from mySociety) are historical. Type and nation come from the GSS prefix; official names and
+  dates from mySociety, joined on GSS code (Barnsley and Sheffield via their pre-2025 codes,
+  kept as `former_codes`). mySociety's end-date is the first day a body no longer exists, so
+  `valid_to` = end-date - 1 day. Plus 15 combined authorities, 9 regions and 4 nations.
+- `within` (geography): district -> county and council -> region from derived/lad25_hierarchy
+  (cross-checked against ONS LAD25->CAUTH25 and LAD21->CTY21); county -> the one region of its
+  districts; region -> England; Welsh, Scottish, NI council -> nation; LAD -> CA (ONS lookup).
+- `member_of` (constitutional, role `constituent`): E06/E08/E09 councils in a CA's area; in a
+  combined county authority the county council instead of its districts; in a two-tier `ca`
+  area (Cambridgeshire and Peterborough) the districts and the county council.
+- `borders` (undirected, from_id < to_id): English pairs from the May 2024 BUC-derived adjacency
+  (approximate km); pairs with a non-English side from the ONS 2021 neighbour list (old codes
+  mapped to successors); county-council borders derived from their districts' pairs.
+- `succeeded_by`: the 2023 reorganisation. Every count is checked; a mismatch exits loudly.
+
+Run: python scripts/compile_bundled.py [--shared DIR] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED = REPO.parent / "shared" / "data"
+DEFAULT_OUT = REPO / "loaders" / "bundled"
+
+OGL = "Open Government Licence v3.0"
+OGL_OS = OGL + "; contains OS data © Crown copyright and database right"
+GEO = ("https://github.com/ONSvisual/geo-scripts",
+       "at commit af296d6123cc4abfaddf7f4dfee292900e1e9e2d (2025-07-16)")
+
+
+def ons_list(name: str, vintage: str, title: str, extra: str = "") -> tuple[str, ...]:
+    """A codes-and-names list from ONSvisual/geo-scripts output/lists/."""
+    note = f"output/lists/{name.removeprefix('ons-')}.csv {GEO[1]}. {extra}".strip()
+    return (name, vintage, title + ", codes and names", "ONS", OGL, GEO[0], note)
+
+
+# (dataset, vintage, title, publisher, licence, url, note); this order also orders `sources`.
+DATASETS: list[tuple[str, ...]] = [
+    ons_list("ons-ltla25", "2025", "Local authority districts 2025 (UK)", "Barnsley E08000038 "
+             "and Sheffield E08000039 have 2025 codes (were E08000016, E08000019)."),
+    ons_list("ons-cty23", "2023", "Counties (E10) 2023"),
+    ons_list("ons-rgn22", "2022", "Regions (E12) 2022"),
+    ons_list("ons-ctry22", "2022", "Countries 2022"),
+    ons_list("ons-cauth25", "2025", "Combined authorities 2025"),
+    ("ons-lad25-cauth25", "2025-05", "Local Authority District to Combined Authority (May 2025) "
+     "Lookup in EN", "ONS", OGL, "https://github.com/dfe-analytical-services/lsip_dashboard",
+     "Unmodified ONS lookup in Data/1-3_CA_lookup/ at commit "
+     "b07ac8c3336dcd8ac4ebb53275ecf88c27fd3676 (2025-09-18). Geographic: every district in a "
+     "CA's area, not constitutional membership."),
+    ("ons-lad-changes-2023", "2023", "LAD code changes, 1 April 2023 reorganisation", "ONS", OGL,
+     GEO[0], "config/lookups/lookup_changes.csv at commit "
+     "ef0b5220976585b3c26bc0995002830223f610d0 (2023-06-09). Lacks Cumbria County Council "
+     "E10000006 (taken from mySociety)."),
+    ("mysociety-register", "2025-07-10", "UK local authority names and codes register",
+     "mySociety", "CC BY 4.0 (attribution: mySociety)",
+     "https://github.com/mysociety/uk_local_authority_names_and_codes",
+     "data/uk_local_authorities.csv at commit 67ef8b118938678401a452f4f19f669a7221cc73 "
+     "(2025-07-10); LAD county/region via derived/lad25_hierarchy.csv. Stale: still has NECA "
+     "E47000010 and North of Tyne E47000011 (replaced by North East E47000014, May 2024), lacks "
+     "E47000014, E47000015 Devon and Torbay and E47000018 Lancashire, and keeps Barnsley and "
+     "Sheffield's pre-2025 codes. start-date is often the register's entry date (2005-06-xx)."),
+    ("ons-lad24-buc-adjacency", "2024-05", "England LAD pairs sharing a boundary, May 2024 BUC",
+     "partnermap (derived from ONS boundaries)", OGL_OS, "https://github.com/a-b-street/ltn",
+     "DERIVED, not published: pairs of intersecting ONS LAD May 2024 BUC polygons (ultra-"
+     "generalised, coast-clipped) from data_prep/england/boundaries.geojson at commit "
+     "72f99f1467f2eac31aa863076c2c3190e1c8036e (2025-05-22), joined by name to ltla23; km "
+     "approximate (derived/england_lad24_adjacency_from_buc.csv). "
+     "Segments < 0.5 km may be artefacts; estuary pairs are dropped."),
+    ("ons-lad21-neighbours", "2021-12", "Local Authority Districts (December 2021) neighbours",
+     "ONS Data Visualisation team (ONSvisual)", OGL_OS,
+     "https://github.com/ONSvisual/Local-Authority-Districts-2021-neighbours",
+     "data.json at commit 79d1bd9305236a4f201e70b11ef12363aa477555 (2022-03-04), index 0 of each "
+     "list. Pre-2023 codes (mapped to successors); counts estuary edges as shared; repo has no "
+     "licence file (derived from ONS boundaries). Used only for pairs with a non-English side."),
+    ("partnermap-ca-register", "2025-05", "Combined authority types, mayoral status and "
+     "constituent membership", "partnermap (compiled)", "OGL v3.0 facts; compiled by partnermap",
+     "https://www.legislation.gov.uk/", "CA types (ca/cca) and mayoral status follow the "
+     "legislation establishing each authority and ../shared/notes/domain.md; constituent "
+     "membership derived from ONS LAD25->CAUTH25 by the rule in scripts/compile_bundled.py."),
+]
+SOURCE_ORDER = [f"{d[0]}@{d[1]}" for d in DATASETS]
+(LTLA, CTY, RGN, CTRY, CAUTH, LAD_CA, CHANGES, MYSOC, BUC, NEIGH, CAREG) = SOURCE_ORDER
+
+NODE_HEADER = ["id", "kind", "name", "official_name", "council_type", "nation", "ca_type",
+               "mayoral", "former_codes", "valid_from", "valid_to", "sources"]
+LINK_HEADER = ["from_id", "kind", "to_id", "role", "valid_from", "valid_to",
+               "shared_boundary_km", "sources"]
+DATASET_HEADER = ["dataset", "title", "publisher", "licence", "url", "vintage", "note"]
+DATASET_FIELDS = ["dataset", "vintage", "title", "publisher", "licence", "url", "note"]
+KIND_ORDER = ["council", "combined_authority", "region", "nation"]
+COUNCIL_TYPES = {"E06": "unitary", "E07": "district", "E08": "metropolitan_district",
+                 "E09": "london_borough", "E10": "county", "W06": "welsh_principal",
+                 "S12": "scottish_council", "N09": "ni_district"}
+NATIONS = {"E": "england", "W": "wales", "S": "scotland", "N": "northern_ireland"}
+NATION_CODES = {"E": "E92000001", "W": "W92000004", "S": "S92000003", "N": "N92000002"}
+FORMER_CODES = {"E08000038": "E08000016", "E08000039": "E08000019"}
+CCAS = {"E47000013", "E47000015", "E47000017", "E47000018"}
+NON_MAYORAL = {"E47000015", "E47000018"}
+EXPECTED_MEMBERS = {"E47000001": 10, "E47000002": 4, "E47000003": 5, "E47000004": 6,
+                    "E47000006": 5, "E47000007": 7, "E47000008": 7, "E47000009": 3,
+                    "E47000012": 2, "E47000013": 4, "E47000014": 7, "E47000015": 2,
+                    "E47000016": 2, "E47000017": 3, "E47000018": 3}
+CUMBRIA, CUMBRIA_HEIRS = "E10000006", ["E06000063", "E06000064"]
+REORG_DAY = "2023-04-01"
+
+Row = dict[str, str]
+
+
+def fail_unless(ok: bool, message: str) -> None:
+    if not ok:
+        raise SystemExit(f"compile_bundled: check failed: {message}")
+
+
+def expect(label: str, actual: int, wanted: int) -> None:
+    fail_unless(actual == wanted, f"{label}: expected {wanted}, got {actual}")
+
+
+def read_csv(path: Path) -> list[Row]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_csv(path: Path, header: list[str], rows: list[Row]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([row.get(col, "") for col in header] for row in rows)
+
+
+def sources(*items: str) -> str:
+    return ";".join(sorted(set(items), key=SOURCE_ORDER.index))
+
+
+def creation_day(iso: str) -> str:
+    """mySociety's start-date where it is a reorganisation day (1 April), else blank.
+
+    Reorganisations of UK local government take effect on 1 April; other start-dates in the
+    register (2005-06-18 for Aberdeenshire, created 1996) are the day the entry was made.
+    """
+    return iso if iso.endswith("-04-01") else ""
+
+
+def day_before(iso: str) -> str:
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat() if iso else ""
+
+
+def council(code: str, name: str, ms: Row | None, *srcs: str) -> Row:
+    ms = ms or {}
+    return {"id": code, "kind": "council", "name": name,
+            "official_name": ms.get("official-name", ""), "council_type": COUNCIL_TYPES[code[:3]],
+            "nation": NATIONS[code[0]], "former_codes": FORMER_CODES.get(code, ""),
+            "valid_from": creation_day(ms.get("start-date", "")),
+            "valid_to": day_before(ms.get("end-date", "")),
+            "sources": sources(*srcs, *([MYSOC] if ms else []))}
+
+
+def build_nodes(shared: Path, ms_by_gss: dict[str, Row], ms_by_code: dict[str, Row]) -> list[Row]:
+    ons = shared / "ons"
+    lads = read_csv(ons / "ltla25_codes_names.csv")
+    counties = read_csv(ons / "cty23_codes_names.csv")
+    expect("2025 LADs", len(lads), 361)
+    expect("county councils", len(counties), 21)
+    nodes = [council(r["areacd"], r["areanm"],
+                     ms_by_gss.get(FORMER_CODES.get(r["areacd"], r["areacd"])), LTLA)
+             for r in lads]
+    nodes += [council(r["areacd"], r["areanm"], ms_by_gss.get(r["areacd"]), CTY) for r in counties]
+    fail_unless(all(n["official_name"] and not n["valid_to"] for n in nodes),
+                "every current council must be current in mySociety")
+    for r in read_csv(ons / "lad_code_changes_2023.csv"):
+        nodes.append(council(r["areacd"], r["areanm"], ms_by_gss.get(r["areacd"]), CHANGES))
+    cumbria = ms_by_gss[CUMBRIA]
+    heirs = [ms_by_code[c]["gss-code"] for c in cumbria["replaced-by"].split(",")]
+    fail_unless(sorted(heirs) == CUMBRIA_HEIRS, f"Cumbria replaced-by gives {heirs}")
+    nodes.append(council(CUMBRIA, cumbria["nice-name"], cumbria))
+    abolished = [n for n in nodes if n["id"] not in {r["areacd"] for r in lads + counties}]
+    expect("abolished councils", len(abolished), 20)
+    fail_unless(all(n["valid_to"] == day_before(REORG_DAY) for n in abolished),
+                "abolished councils must end on 2023-03-31 (mySociety end-date 2023-04-01)")
+    for r in read_csv(ons / "cauth25_codes_names.csv"):
+        ms = ms_by_gss.get(r["areacd"], {})
+        nodes.append({"id": r["areacd"], "kind": "combined_authority", "name": r["areanm"],
+                      "official_name": ms.get("official-name", ""), "nation": "england",
+                      "ca_type": "cca" if r["areacd"] in CCAS else "ca",
+                      "mayoral": "false" if r["areacd"] in NON_MAYORAL else "true",
+                      "sources": sources(CAUTH, CAREG, *([MYSOC] if ms else []))})
+    for file, kind, src in [("rgn22_codes_names.csv", "region", RGN),
+                            ("ctry22_codes_names.csv", "nation", CTRY)]:
+        for r in read_csv(ons / file):
+            nation = "england" if kind == "region" else ""
+            nodes.append({"id": r["areacd"], "kind": kind, "name": r["areanm"], "nation": nation,
+                          "sources": src})
+    for kind, wanted in [("combined_authority", 15), ("region", 9), ("nation", 4)]:
+        expect(f"{kind} nodes", sum(n["kind"] == kind for n in nodes), wanted)
+    expect("unique node ids", len({n["id"] for n in nodes}), len(nodes))
+    return sorted(nodes, key=lambda n: (KIND_ORDER.index(n["kind"]), n["id"]))
+
+
+def link(a: str, kind: str, b: str, srcs: str, role: str = "", valid_from: str = "",
+         km: str = "") -> Row:
+    return {"from_id": a, "kind": kind, "to_id": b, "role": role, "valid_from": valid_from,
+            "shared_boundary_km": km, "sources": srcs}
+
+
+def within_links(hier: list[Row], ca_lookup: list[Row], counties: list[str]) -> list[Row]:
+    county_src, region_src = sources(CTY, MYSOC), sources(RGN, MYSOC)
+    english = [r for r in hier if r["lad25cd"].startswith("E")]
+    districts = [r for r in english if r["lad25cd"].startswith("E07")]
+    out = [link(r["lad25cd"], "within", r["cty_cd"], county_src) for r in districts]
+    expect("district -> county links", len(out), 164)
+    fail_unless({r["cty_cd"] for r in districts} == set(counties), "district counties != cty23")
+    regions = [link(r["lad25cd"], "within", r["rgn_cd"], region_src) for r in english]
+    for cty in counties:
+        cty_regions = {r["rgn_cd"] for r in districts if r["cty_cd"] == cty}
+        fail_unless(len(cty_regions) == 1, f"county {cty} spans regions {sorted(cty_regions)}")
+        regions.append(link(cty, "within", cty_regions.pop(), region_src))
+    fail_unless(all(r["to_id"].startswith("E12") for r in regions), "English council lacks region")
+    expect("council -> region links", len(regions), 317)
+    region_ids = sorted({r["to_id"] for r in regions})
+    tops = [link(r, "within", NATION_CODES["E"], sources(RGN, CTRY)) for r in region_ids]
+    expect("region -> England links", len(tops), 9)
+    devolved = [link(r["lad25cd"], "within", NATION_CODES[r["lad25cd"][0]], sources(LTLA, CTRY))
+                for r in hier if not r["lad25cd"].startswith("E")]
+    expect("Welsh/Scottish/NI council -> nation links", len(devolved), 65)
+    cas = [link(r["LAD25CD"], "within", r["CAUTH25CD"], LAD_CA) for r in ca_lookup]
+    expect("LAD -> combined authority links", len(cas), 106)
+    return out + regions + tops + devolved + cas
+
+
+def member_links(ca_lookup: list[Row], county_of: dict[str, str]) -> list[Row]:
+    members: dict[str, set[str]] = defaultdict(set)
+    for r in ca_lookup:
+        lad, ca = r["LAD25CD"], r["CAUTH25CD"]
+        if lad.startswith("E07"):
+            members[ca].add(county_of[lad])
+            if ca not in CCAS:
+                members[ca].add(lad)
+        else:
+            members[ca].add(lad)
+    for ca, wanted in EXPECTED_MEMBERS.items():
+        expect(f"constituent members of {ca}", len(members[ca]), wanted)
+    every = [m for ms in members.values() for m in ms]
+    expect("constituent councils (each in one CA only)", len(set(every)), len(every))
+    srcs = sources(LAD_CA, CAREG)
+    out = [link(m, "member_of", ca, srcs, role="constituent")
+           for ca, ms in members.items() for m in ms]
+    expect("member_of links", len(out), 70)
+    return out
+
+
+def add_border(borders: dict[tuple[str, str], Row], a: str, b: str, src: str, km: str = "") -> None:
+    if a == b:
+        return
+    a, b = sorted((a, b))
+    if (a, b) in borders:
+        old = borders[(a, b)]
+        old["sources"] = sources(*old["sources"].split(";"), *src.split(";"))
+    else:
+        borders[(a, b)] = link(a, "borders", b, src, km=km)
+
+
+def border_links(shared: Path, successor: dict[str, str], county_of: dict[str, str],
+                 current: set[str]) -> list[Row]:
+    borders: dict[tuple[str, str], Row] = {}
+    for r in read_csv(shared / "derived" / "england_lad24_adjacency_from_buc.csv"):
+        a, b = (successor.get(c, c) for c in (r["lad_a_cd"], r["lad_b_cd"]))
+        add_border(borders, a, b, BUC, km=r["shared_boundary_km"])
+    neighbours = json.loads((shared / "adjacency" / "ons_lad21_neighbours.json").read_text())
+    for code, entry in sorted(neighbours.items()):
+        for other in entry[0] or []:
+            a, b = successor.get(code, code), successor.get(other, other)
+            if not (a.startswith("E") and b.startswith("E")):
+                add_border(borders, a, b, NEIGH)
+    for (a, b), row in sorted(borders.items()):
+        ca, cb = county_of.get(a), county_of.get(b)
+        if ca and cb != ca:
+            add_border(borders, ca, b, row["sources"])
+        if cb and ca != cb:
+            add_border(borders, a, cb, row["sources"])
+        if ca and cb and ca != cb:
+            add_border(borders, ca, cb, row["sources"])
+    stray = sorted({c for pair in borders for c in pair} - current)
+    fail_unless(not stray, f"border endpoints not current nodes: {stray}")
+    return list(borders.values())
+
+
+def succession_links(shared: Path) -> list[Row]:
+    out = [link(r["areacd"], "succeeded_by", r["newcd"], CHANGES, valid_from=REORG_DAY)
+           for r in read_csv(shared / "ons" / "lad_code_changes_2023.csv")]
+    out += [link(CUMBRIA, "succeeded_by", heir, MYSOC, valid_from=REORG_DAY)
+            for heir in CUMBRIA_HEIRS]
+    expect("succeeded_by links", len(out), 21)
+    return out
+
+
+def check_hierarchy(shared: Path, hier: list[Row], ca_lookup: list[Row]) -> None:
+    """Cross-check the derived hierarchy against the ONS lookups it should agree with."""
+    expect("hierarchy rows", len(hier), 361)
+    lad_ca = {r["LAD25CD"]: r["CAUTH25CD"] for r in ca_lookup}
+    cty21 = {r["LAD21CD"]: r["CTY21CD"] for r in
+             read_csv(shared / "ons" / "LAD21_CTY21_EN_LU_April2021.csv")}
+    clash = [r["lad25cd"] for r in hier if r["cauth25cd"] != lad_ca.get(r["lad25cd"], "")
+             or (r["cty_cd"] and r["cty_cd"] != cty21.get(r["lad25cd"]))]
+    fail_unless(not clash, f"hierarchy disagrees with ONS LAD25->CAUTH25 / LAD21->CTY21: {clash}")
+
+
+PROVENANCE = """# Bundled data: provenance
+
+Generated by `python scripts/compile_bundled.py` from `../shared/data` (see its `SOURCES.md`);
+deterministic, do not edit by hand.
+
+## Files
+
+- `nodes.csv`: councils (current and abolished), combined authorities, regions, nations.
+- `links.csv`: `within`, `member_of`, `borders` and `succeeded_by` relations.
+- `datasets.csv`: each dataset cited in the `sources` columns (`DATASET@VINTAGE` =
+  `dataset`@`vintage`) with publisher, licence, upstream URL and commit.
+
+Counts:
+
+{counts}
+
+## Method
+
+{method}
+
+## Datasets
+
+{datasets}
+
+Contains public sector information licensed under the Open Government Licence v3.0.
+Contains OS data © Crown copyright and database right.
+Council register data: mySociety, uk_local_authority_names_and_codes, licensed CC BY 4.0.
+
+## Caveats
+
+- BUC boundaries are ultra-generalised and coast-clipped: km are approximate, borders < 0.5 km
+  may be artefacts (Bromley-Lambeth, North Northamptonshire-South Kesteven, Watford-St Albans).
+- Estuary pairs: the BUC clipping drops them; the ONS 2021 list (non-English pairs here) counts
+  water edges as shared (e.g. Bristol-Cardiff, Wirral-Flintshire, Cumberland-Dumfries and
+  Galloway).
+- mySociety is stale for the North East (old NECA / North of Tyne) and lacks North East CA and
+  the Devon and Torbay and Lancashire CCAs (blank `official_name`). Its start-date is often the
+  day the register entry was made (e.g. 2005-06-18 for Aberdeenshire, created in 1996), so a
+  council's `valid_from` is kept only where it is a reorganisation day (1 April) and is blank
+  otherwise; combined authorities' `valid_from` is blank (the register's dates for them are not
+  their establishment dates, e.g. 2014-04-01 for Greater Manchester, established 2011).
+"""
+
+
+def summary(nodes: list[Row], links: list[Row]) -> list[str]:
+    """Counts per node kind (current vs abolished) and per link kind."""
+    lines = []
+    for kind in KIND_ORDER:
+        rows = [n for n in nodes if n["kind"] == kind]
+        old = sum(bool(n.get("valid_to")) for n in rows)
+        lines.append(f"nodes {kind}: {len(rows) - old} current, {old} abolished")
+    kinds = sorted({r["kind"] for r in links})
+    return lines + [f"links {k}: {sum(r['kind'] == k for r in links)}" for k in kinds]
+
+
+def write_provenance(out: Path, counts: list[str]) -> None:
+    method = __doc__.split("Method:\n\n")[1].split("Run:")[0].strip()
+    datasets = "\n".join(f"- `{d[0]}@{d[1]}`: {d[2]}. {d[3]}, {d[4]}. <{d[5]}>. {d[6]}"
+                         for d in DATASETS)
+    text = PROVENANCE.format(counts="\n".join(f"- {c}" for c in counts), method=method,
+                             datasets=datasets)
+    (out / "PROVENANCE.md").write_text(text, encoding="utf-8", newline="\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args()
+    shared, out = args.shared, args.out
+    register = read_csv(shared / "reference" / "mysociety_uk_local_authorities.csv")
+    ms_by_gss = {r["gss-code"]: r for r in register if r["gss-code"]}
+    ms_by_code = {r["local-authority-code"]: r for r in register}
+    nodes = build_nodes(shared, ms_by_gss, ms_by_code)
+    current = {n["id"] for n in nodes if not n.get("valid_to")}
+    hier = read_csv(shared / "derived" / "lad25_hierarchy.csv")
+    ca_lookup = read_csv(shared / "ons" / "LAD25_CAUTH25_EN_LU_May2025.csv")
+    check_hierarchy(shared, hier, ca_lookup)
+    county_of = {r["lad25cd"]: r["cty_cd"] for r in hier if r["cty_cd"]}
+    counties = [n["id"] for n in nodes if n["id"].startswith("E10") and n["id"] in current]
+    successor = {r["areacd"]: r["newcd"]
+                 for r in read_csv(shared / "ons" / "lad_code_changes_2023.csv")}
+    successor.update({old: new for new, old in FORMER_CODES.items()})
+    links = (within_links(hier, ca_lookup, counties) + member_links(ca_lookup, county_of)
+             + border_links(shared, successor, county_of, current) + succession_links(shared))
+    keys = [(r["kind"], r["from_id"], r["to_id"]) for r in links]
+    expect("unique (kind, from_id, to_id) links", len(set(keys)), len(keys))
+    unknown = sorted({c for _, a, b in keys for c in (a, b)} - {n["id"] for n in nodes})
+    fail_unless(not unknown, f"link endpoints missing from nodes: {unknown}")
+    links.sort(key=lambda r: (r["kind"], r["from_id"], r["to_id"]))
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(out / "nodes.csv", NODE_HEADER, nodes)
+    write_csv(out / "links.csv", LINK_HEADER, links)
+    rows = [dict(zip(DATASET_FIELDS, d, strict=True)) for d in DATASETS]
+    write_csv(out / "datasets.csv", DATASET_HEADER, rows)
+    counts = summary(nodes, links)
+    write_provenance(out, counts)
+    print("\n".join(counts))
+
+
+if __name__ == "__main__":
+    main()
