@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def stats(
         request: Request,
         at: Annotated[date | None, Query(description="as at this date (default: today)")] = None,
-        all: Annotated[bool, Query(description="count ended records too")] = False,  # noqa: A002
+        all: Annotated[bool, Query(description="count ended records too")] = False,
     ) -> dict[str, Any]:
         day = None if all else (at or date.today())
         counts = store_of(request).stats(day).as_dict()

@@ -144,7 +144,8 @@ def _show(settings: Settings, args: argparse.Namespace) -> int:
             if link[bound]:
                 extra.append(f"{bound} {link[bound]}")
         note = f"  [{', '.join(extra)}]" if extra else ""
-        print(f"  {link['kind']:<13} {arrow} {other['id']:<10} {other['name']} ({other['kind']}){note}")
+        who = f"{other['id']:<10} {other['name']} ({other['kind']})"
+        print(f"  {link['kind']:<13} {arrow} {who}{note}")
     return 0
 
 

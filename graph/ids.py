@@ -29,9 +29,7 @@ class GssEntity:
 GSS_ENTITIES: dict[str, GssEntity] = {
     "E06": GssEntity(NodeKind.COUNCIL, CouncilType.UNITARY, "unitary authority"),
     "E07": GssEntity(NodeKind.COUNCIL, CouncilType.DISTRICT, "non-metropolitan district"),
-    "E08": GssEntity(
-        NodeKind.COUNCIL, CouncilType.METROPOLITAN_DISTRICT, "metropolitan district"
-    ),
+    "E08": GssEntity(NodeKind.COUNCIL, CouncilType.METROPOLITAN_DISTRICT, "metropolitan district"),
     "E09": GssEntity(NodeKind.COUNCIL, CouncilType.LONDON_BOROUGH, "London borough"),
     "E10": GssEntity(NodeKind.COUNCIL, CouncilType.COUNTY, "county council"),
     "W06": GssEntity(NodeKind.COUNCIL, CouncilType.WELSH_PRINCIPAL, "Welsh principal council"),
@@ -51,7 +49,12 @@ NOT_BODIES: dict[str, str] = {
 }
 """GSS entity types that appear in ONS lookups but are not bodies partnermap models."""
 
-NATIONS = {"E": Nation.ENGLAND, "W": Nation.WALES, "S": Nation.SCOTLAND, "N": Nation.NORTHERN_IRELAND}
+NATIONS = {
+    "E": Nation.ENGLAND,
+    "W": Nation.WALES,
+    "S": Nation.SCOTLAND,
+    "N": Nation.NORTHERN_IRELAND,
+}
 
 
 class UnknownCode(ValueError):

@@ -40,7 +40,7 @@ class NetworkXStore(GraphStore):
         self.home = home
         self.path = home / GRAPH_FILE
         self.lock_timeout = lock_timeout
-        self._G = nx.MultiDiGraph()
+        self._G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         self._version = 0
         self._stamp: tuple[int, int, int] | None = None
         self._sources: dict[str, Source] = {}
@@ -66,17 +66,26 @@ class NetworkXStore(GraphStore):
         self._fresh()
         if node_id not in self._G:
             return []
-        out = self._G.out_edges(node_id, data="record")
-        into = self._G.in_edges(node_id, data="record")
-        return sorted((rec for _, _, rec in [*out, *into]), key=lambda k: k.key)
+        G = self._G
+        links: list[Link] = [data["record"] for _, _, data in G.out_edges(node_id, data=True)]
+        links += [data["record"] for _, _, data in G.in_edges(node_id, data=True)]
+        return sorted(links, key=lambda k: k.key)
 
     def iter_nodes(self) -> Iterator[Node]:
         self._fresh()
-        return (rec for _, rec in self._G.nodes(data="record"))
+        return self._nodes()
 
     def iter_links(self) -> Iterator[Link]:
         self._fresh()
-        return (rec for _, _, rec in self._G.edges(data="record"))
+        return self._links()
+
+    def _nodes(self) -> Iterator[Node]:
+        for _, data in self._G.nodes(data=True):
+            yield data["record"]
+
+    def _links(self) -> Iterator[Link]:
+        for _, _, data in self._G.edges(data=True):
+            yield data["record"]
 
     def data_version(self) -> str:
         self._fresh()
@@ -133,8 +142,8 @@ class NetworkXStore(GraphStore):
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "version": version,
-            "nodes": [_node_row(rec) for _, rec in self._G.nodes(data="record")],
-            "links": [_link_row(rec) for _, _, rec in self._G.edges(data="record")],
+            "nodes": [_node_row(node) for node in self._nodes()],
+            "links": [_link_row(link) for link in self._links()],
         }
         data = orjson.dumps(payload)
         tmp = self.home / f".{GRAPH_FILE}.{os.getpid()}.tmp"
@@ -170,7 +179,7 @@ class NetworkXStore(GraphStore):
             payload = orjson.loads(self.path.read_bytes())
             if payload.get("format") != FORMAT or payload.get("format_version") != FORMAT_VERSION:
                 raise ValueError("not a partnermap graph file of a version this release reads")
-            G = nx.MultiDiGraph()
+            G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
             for row in payload["nodes"]:
                 node = self._node(row)
                 G.add_node(node.id, record=node)

@@ -21,7 +21,10 @@ class Stats:
     links: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, dict[str, int]]:
-        return {"nodes": dict(sorted(self.nodes.items())), "links": dict(sorted(self.links.items()))}
+        return {
+            "nodes": dict(sorted(self.nodes.items())),
+            "links": dict(sorted(self.links.items())),
+        }
 
 
 class GraphStore(ABC):
@@ -87,19 +90,21 @@ class GraphStore(ABC):
                 links[link.kind] += 1
         return Stats(nodes=dict(nodes), links=dict(links))
 
-    def graph(self, at: date | None = None) -> nx.MultiDiGraph:
+    def graph(self, at: date | None = None) -> nx.MultiDiGraph[str]:
         """The graph (as at ``at``) as a NetworkX ``MultiDiGraph`` for analysis.
 
         Nodes and links are added in sorted order so that analyses are deterministic.
         Attributes are flat: ``kind``, ``name``, the record's ``attrs``; links are keyed by kind.
         """
-        G = nx.MultiDiGraph()
+        G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         for node in sorted(self.iter_nodes(), key=lambda n: n.id):
             if at is None or node.valid_at(at):
                 G.add_node(node.id, kind=str(node.kind), name=node.name, **node.attrs)
         for link in sorted(self.iter_links(), key=lambda k: k.key):
             if link.from_id in G and link.to_id in G and (at is None or link.valid_at(at)):
-                G.add_edge(link.from_id, link.to_id, key=str(link.kind), role=link.role, **link.attrs)
+                G.add_edge(
+                    link.from_id, link.to_id, key=str(link.kind), role=link.role, **link.attrs
+                )
         return G
 
     def __enter__(self) -> Self:

@@ -43,9 +43,7 @@ def node_with_links(store: GraphStore, node_id: str) -> dict[str, Any]:
     if node is None:
         raise NotFound(f"no node with id {node_id!r}", hint=_suggest(store, node_id))
     links = store.links_of(node_id)
-    others = store.get_nodes(
-        {k.to_id if k.from_id == node_id else k.from_id for k in links}
-    )
+    others = store.get_nodes({k.to_id if k.from_id == node_id else k.from_id for k in links})
     items = []
     order = list(LinkKind)
     for link in sorted(links, key=lambda k: (order.index(k.kind), k.to_id, k.from_id)):
@@ -71,7 +69,9 @@ def _suggest(store: GraphStore, text: str) -> str:
         n
         for n in store.iter_nodes()
         if wanted
-        and (wanted in n.name.casefold() or wanted in str(n.attrs.get("former_codes", "")).casefold())
+        and (
+            wanted in n.name.casefold() or wanted in str(n.attrs.get("former_codes", "")).casefold()
+        )
     ]
     if not matches:
         return "ids are GSS codes such as E08000035; 'partnermap stats' shows what is loaded"

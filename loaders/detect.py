@@ -13,7 +13,7 @@ from loaders.ons import looks_like_ons, parse_ons
 from loaders.plain import LINK_COLUMNS, NODE_COLUMNS, parse_links, parse_nodes
 from loaders.tables import DELIMITERS, check_readable
 
-Parser = Callable[[Path, str | None], Iterator[Item]]
+Parser = Callable[[Path, str], Iterator[Item]]
 
 FORMATS: dict[str, Parser] = {
     "nodes": parse_nodes,
@@ -55,8 +55,11 @@ def detect_format(path: Path) -> str:
     raise LoaderError(
         Problem(str(path), 1, f"cannot tell the format from the header {first_line[:200]!r}"),
         hint=(
-            "partnermap reads nodes CSV (" + ",".join(NODE_COLUMNS[:3]) + ",...), links CSV ("
-            + ",".join(LINK_COLUMNS[:3]) + ",...), ONS lookups (LAD25CD,LAD25NM,...) and ONS "
+            "partnermap reads nodes CSV ("
+            + ",".join(NODE_COLUMNS[:3])
+            + ",...), links CSV ("
+            + ",".join(LINK_COLUMNS[:3])
+            + ",...), ONS lookups (LAD25CD,LAD25NM,...) and ONS "
             "neighbour JSON; fix the header or give --format"
         ),
     )

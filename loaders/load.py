@@ -85,11 +85,11 @@ def load_files(
         if (staged.file, staged.line) not in dropped:
             dropped.add((staged.file, staged.line))
             file_report.rows_taken -= 1
-    for staged, outcome in zip(staged_nodes, plan.node_outcomes, strict=True):
-        report.files[staged.file].nodes[outcome] += 1
-    for i, (staged, outcome) in enumerate(zip(staged_links, plan.link_outcomes, strict=True)):
+    for node, outcome in zip(staged_nodes, plan.node_outcomes, strict=True):
+        report.files[node.file].nodes[outcome] += 1
+    for i, (link, outcome) in enumerate(zip(staged_links, plan.link_outcomes, strict=True)):
         if i not in plan.missing_ends:
-            report.files[staged.file].links[outcome] += 1
+            report.files[link.file].links[outcome] += 1
 
     if report.rejected_total and not skip_invalid:
         raise LoadRejected(
@@ -119,7 +119,9 @@ def _apply_former_codes(
                 aliases[code] = staged.record.id
     for code in [c for c in nodes if c in aliases]:
         old = nodes.pop(code)
-        report.files[old.file].notes[f"{code} is a former code: recorded under {aliases[code]}"] += 1
+        report.files[old.file].notes[
+            f"{code} is a former code: recorded under {aliases[code]}"
+        ] += 1
         moved = replace(old.record, id=aliases[code])
         current = nodes.get(moved.id)
         nodes[moved.id] = (

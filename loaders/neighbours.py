@@ -23,7 +23,9 @@ KEY = re.compile(rb'"([^"\\]{1,40})"\s*:\s*\[')
 
 
 def looks_like_neighbours(head: bytes) -> bool:
-    return head.lstrip().startswith(b"{") and re.search(rb'"[ENSW]\d{8}"\s*:\s*\[', head) is not None
+    return (
+        head.lstrip().startswith(b"{") and re.search(rb'"[ENSW]\d{8}"\s*:\s*\[', head) is not None
+    )
 
 
 def parse_neighbours(path: Path, vintage: str) -> Iterator[Item]:
@@ -41,8 +43,10 @@ def parse_neighbours(path: Path, vintage: str) -> Iterator[Item]:
         raw.decode("utf-8")
         data = orjson.loads(raw)
     except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        raise LoaderError(Problem(name, line, "bytes that are not UTF-8"), hint=UTF8_HINT) from e
+        bad_line = raw.count(b"\n", 0, e.start) + 1
+        raise LoaderError(
+            Problem(name, bad_line, "bytes that are not UTF-8"), hint=UTF8_HINT
+        ) from e
     except orjson.JSONDecodeError as e:
         raise LoaderError(
             Problem(name, e.lineno, f"not valid JSON: {e.msg}"), hint="fix the JSON"
@@ -52,13 +56,14 @@ def parse_neighbours(path: Path, vintage: str) -> Iterator[Item]:
             Problem(name, 1, "expected an object of area code -> neighbour list"),
             hint='give ONS neighbour lists like {"E06000001": [["E06000004"], ...]}',
         )
-    lines = {m.group(1).decode("utf-8", "replace"): raw.count(b"\n", 0, m.start()) + 1
-             for m in KEY.finditer(raw)}
+    lines = _key_lines(raw)
     source = (Source(dataset=path.name, vintage=vintage),)
     for code, entry in data.items():
         line = lines.get(code)
-        if not isinstance(entry, list) or not entry or not (
-            entry[0] is None or isinstance(entry[0], list)
+        if (
+            not isinstance(entry, list)
+            or not entry
+            or not (entry[0] is None or isinstance(entry[0], list))
         ):
             yield Reject(line, f"{code}: expected a list whose first item lists its neighbours")
             continue
@@ -78,3 +83,14 @@ def parse_neighbours(path: Path, vintage: str) -> Iterator[Item]:
             if other != code
         )
         yield Row(line, links)
+
+
+def _key_lines(raw: bytes) -> dict[str, int]:
+    """The line each top-level-looking key starts on, counted in one pass."""
+    lines: dict[str, int] = {}
+    line, last = 1, 0
+    for match in KEY.finditer(raw):
+        line += raw.count(b"\n", last, match.start())
+        last = match.start()
+        lines.setdefault(match.group(1).decode("utf-8", "replace"), line)
+    return lines

@@ -33,7 +33,7 @@ def looks_like_ons(header: list[str]) -> bool:
     )
 
 
-def parse_ons(path: Path, vintage: str | None = None) -> Iterator[Item]:
+def parse_ons(path: Path, vintage: str) -> Iterator[Item]:
     rows = read_rows(path)
     first = next(rows, None)
     if first is None:
@@ -68,8 +68,10 @@ def _entity_columns(path: Path, header: list[str]) -> list[tuple[int, str, str, 
             found.append((LEVELS[m["entity"]], h, name_column, m["year"]))
     if not found:
         raise LoaderError(
-            Problem(str(path), 1, "no ONS code columns partnermap reads (" + ", ".join(header) + ")"),
-            hint="give a lookup with columns such as LAD25CD, CTY23CD, CAUTH25CD, RGN22CD, CTRY22CD",
+            Problem(
+                str(path), 1, "no ONS code columns partnermap reads (" + ", ".join(header) + ")"
+            ),
+            hint="give a lookup with columns such as LAD25CD, CTY23CD, CAUTH25CD, RGN22CD",
         )
     return sorted(found)
 
@@ -79,7 +81,7 @@ def _parse_row(
     row: dict[str, str],
     columns: list[tuple[int, str, str, str]],
     path: Path,
-    vintage: str | None,
+    vintage: str,
 ) -> Iterator[Item]:
     nodes: dict[int, Node] = {}
     skipped: list[str] = []
@@ -93,7 +95,7 @@ def _parse_row(
         if code[:3] in NOT_BODIES:
             skipped.append(f"{code_column} {code[:3]}: {NOT_BODIES[code[:3]]}")
             continue
-        source = Source(dataset=path.name, vintage=vintage or (f"20{year}" if year else "unstated"))
+        source = Source(dataset=path.name, vintage=f"20{year}" if year else vintage)
         try:
             nodes[level] = area_node(code, name, (source,))
         except UnknownCode as e:

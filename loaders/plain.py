@@ -82,13 +82,17 @@ def _node(row: dict[str, str], default: tuple[Source, ...]) -> Node:
     if GSS_PATTERN.match(node_id):
         entity = gss_entity(node_id)
         if entity.kind is not kind:
-            raise BadValue(f"{node_id} is a {entity.description} code, so its kind is {entity.kind}, "
-                           f"not {kind}")
+            raise BadValue(
+                f"{node_id} is a {entity.description} code, so its kind is {entity.kind}, "
+                f"not {kind}"
+            )
         if entity.council_type is not None:
             given = row.get("council_type")
             if given and given != entity.council_type:
-                raise BadValue(f"{node_id} is a {entity.description}: council_type must be "
-                               f"{entity.council_type}, not {given}")
+                raise BadValue(
+                    f"{node_id} is a {entity.description}: council_type must be "
+                    f"{entity.council_type}, not {given}"
+                )
             attrs["council_type"] = str(entity.council_type)
         if kind is not NodeKind.NATION:
             implied = nation_of(node_id)
@@ -143,7 +147,9 @@ def _link(row: dict[str, str], default: tuple[Source, ...]) -> Link:
         try:
             km = float(row["shared_boundary_km"])
         except ValueError:
-            raise BadValue(f"shared_boundary_km {row['shared_boundary_km']!r} is not a number")
+            raise BadValue(
+                f"shared_boundary_km {row['shared_boundary_km']!r} is not a number"
+            ) from None
         if not km >= 0:
             raise BadValue(f"shared_boundary_km {km} is negative")
         attrs["shared_boundary_km"] = km

@@ -80,8 +80,11 @@ def _decoded_lines(f: object, name: str, counter: list[int]) -> Iterator[str]:
             text: str = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             raise LoaderError(
-                Problem(name, counter[0], f"byte 0x{raw[e.start]:02x} at column {e.start + 1} "
-                        "is not UTF-8"),
+                Problem(
+                    name,
+                    counter[0],
+                    f"byte 0x{raw[e.start]:02x} at column {e.start + 1} is not UTF-8",
+                ),
                 hint=UTF8_HINT,
             ) from e
         if counter[0] == 1 and text.startswith("\ufeff"):
@@ -108,8 +111,11 @@ def _check_header(
     missing = [c for c in required if c not in header]
     if missing:
         raise LoaderError(
-            Problem(name, 1, f"missing columns: {', '.join(missing)} (the header has "
-                    f"{', '.join(header)})"),
+            Problem(
+                name,
+                1,
+                f"missing columns: {', '.join(missing)} (the header has {', '.join(header)})",
+            ),
             hint=f"the header must include {', '.join(required)}",
         )
     if allowed is not None:

@@ -37,8 +37,10 @@ DEFAULT_OUT = REPO / "loaders" / "bundled"
 
 OGL = "Open Government Licence v3.0"
 OGL_OS = OGL + "; contains OS data © Crown copyright and database right"
-GEO = ("https://github.com/ONSvisual/geo-scripts",
-       "at commit af296d6123cc4abfaddf7f4dfee292900e1e9e2d (2025-07-16)")
+GEO = (
+    "https://github.com/ONSvisual/geo-scripts",
+    "at commit af296d6123cc4abfaddf7f4dfee292900e1e9e2d (2025-07-16)",
+)
 
 
 def ons_list(name: str, vintage: str, title: str, extra: str = "") -> tuple[str, ...]:
@@ -49,70 +51,149 @@ def ons_list(name: str, vintage: str, title: str, extra: str = "") -> tuple[str,
 
 # (dataset, vintage, title, publisher, licence, url, note); this order also orders `sources`.
 DATASETS: list[tuple[str, ...]] = [
-    ons_list("ons-ltla25", "2025", "Local authority districts 2025 (UK)", "Barnsley E08000038 "
-             "and Sheffield E08000039 have 2025 codes (were E08000016, E08000019)."),
+    ons_list(
+        "ons-ltla25",
+        "2025",
+        "Local authority districts 2025 (UK)",
+        "Barnsley E08000038 and Sheffield E08000039 have 2025 codes (were E08000016, E08000019).",
+    ),
     ons_list("ons-cty23", "2023", "Counties (E10) 2023"),
     ons_list("ons-rgn22", "2022", "Regions (E12) 2022"),
     ons_list("ons-ctry22", "2022", "Countries 2022"),
     ons_list("ons-cauth25", "2025", "Combined authorities 2025"),
-    ("ons-lad25-cauth25", "2025-05", "Local Authority District to Combined Authority (May 2025) "
-     "Lookup in EN", "ONS", OGL, "https://github.com/dfe-analytical-services/lsip_dashboard",
-     "Unmodified ONS lookup in Data/1-3_CA_lookup/ at commit "
-     "b07ac8c3336dcd8ac4ebb53275ecf88c27fd3676 (2025-09-18). Geographic: every district in a "
-     "CA's area, not constitutional membership."),
-    ("ons-lad-changes-2023", "2023", "LAD code changes, 1 April 2023 reorganisation", "ONS", OGL,
-     GEO[0], "config/lookups/lookup_changes.csv at commit "
-     "ef0b5220976585b3c26bc0995002830223f610d0 (2023-06-09). Lacks Cumbria County Council "
-     "E10000006 (taken from mySociety)."),
-    ("mysociety-register", "2025-07-10", "UK local authority names and codes register",
-     "mySociety", "CC BY 4.0 (attribution: mySociety)",
-     "https://github.com/mysociety/uk_local_authority_names_and_codes",
-     "data/uk_local_authorities.csv at commit 67ef8b118938678401a452f4f19f669a7221cc73 "
-     "(2025-07-10); LAD county/region via derived/lad25_hierarchy.csv. Stale: still has NECA "
-     "E47000010 and North of Tyne E47000011 (replaced by North East E47000014, May 2024), lacks "
-     "E47000014, E47000015 Devon and Torbay and E47000018 Lancashire, and keeps Barnsley and "
-     "Sheffield's pre-2025 codes. start-date is often the register's entry date (2005-06-xx)."),
-    ("ons-lad24-buc-adjacency", "2024-05", "England LAD pairs sharing a boundary, May 2024 BUC",
-     "partnermap (derived from ONS boundaries)", OGL_OS, "https://github.com/a-b-street/ltn",
-     "DERIVED, not published: pairs of intersecting ONS LAD May 2024 BUC polygons (ultra-"
-     "generalised, coast-clipped) from data_prep/england/boundaries.geojson at commit "
-     "72f99f1467f2eac31aa863076c2c3190e1c8036e (2025-05-22), joined by name to ltla23; km "
-     "approximate (derived/england_lad24_adjacency_from_buc.csv). "
-     "Segments < 0.5 km may be artefacts; estuary pairs are dropped."),
-    ("ons-lad21-neighbours", "2021-12", "Local Authority Districts (December 2021) neighbours",
-     "ONS Data Visualisation team (ONSvisual)", OGL_OS,
-     "https://github.com/ONSvisual/Local-Authority-Districts-2021-neighbours",
-     "data.json at commit 79d1bd9305236a4f201e70b11ef12363aa477555 (2022-03-04), index 0 of each "
-     "list. Pre-2023 codes (mapped to successors); counts estuary edges as shared; repo has no "
-     "licence file (derived from ONS boundaries). Used only for pairs with a non-English side."),
-    ("partnermap-ca-register", "2025-05", "Combined authority types, mayoral status and "
-     "constituent membership", "partnermap (compiled)", "OGL v3.0 facts; compiled by partnermap",
-     "https://www.legislation.gov.uk/", "CA types (ca/cca) and mayoral status follow the "
-     "legislation establishing each authority and ../shared/notes/domain.md; constituent "
-     "membership derived from ONS LAD25->CAUTH25 by the rule in scripts/compile_bundled.py."),
+    (
+        "ons-lad25-cauth25",
+        "2025-05",
+        "Local Authority District to Combined Authority (May 2025) Lookup in EN",
+        "ONS",
+        OGL,
+        "https://github.com/dfe-analytical-services/lsip_dashboard",
+        "Unmodified ONS lookup in Data/1-3_CA_lookup/ at commit "
+        "b07ac8c3336dcd8ac4ebb53275ecf88c27fd3676 (2025-09-18). Geographic: every district in a "
+        "CA's area, not constitutional membership.",
+    ),
+    (
+        "ons-lad-changes-2023",
+        "2023",
+        "LAD code changes, 1 April 2023 reorganisation",
+        "ONS",
+        OGL,
+        GEO[0],
+        "config/lookups/lookup_changes.csv at commit "
+        "ef0b5220976585b3c26bc0995002830223f610d0 (2023-06-09). Lacks Cumbria County Council "
+        "E10000006 (taken from mySociety).",
+    ),
+    (
+        "mysociety-register",
+        "2025-07-10",
+        "UK local authority names and codes register",
+        "mySociety",
+        "CC BY 4.0 (attribution: mySociety)",
+        "https://github.com/mysociety/uk_local_authority_names_and_codes",
+        "data/uk_local_authorities.csv at commit 67ef8b118938678401a452f4f19f669a7221cc73 "
+        "(2025-07-10); LAD county/region via derived/lad25_hierarchy.csv. Stale: still has NECA "
+        "E47000010 and North of Tyne E47000011 (replaced by North East E47000014, May 2024), lacks "
+        "E47000014, E47000015 Devon and Torbay and E47000018 Lancashire, and keeps Barnsley and "
+        "Sheffield's pre-2025 codes. start-date is often the register's entry date (2005-06-xx).",
+    ),
+    (
+        "ons-lad24-buc-adjacency",
+        "2024-05",
+        "England LAD pairs sharing a boundary, May 2024 BUC",
+        "partnermap (derived from ONS boundaries)",
+        OGL_OS,
+        "https://github.com/a-b-street/ltn",
+        "DERIVED, not published: pairs of intersecting ONS LAD May 2024 BUC polygons (ultra-"
+        "generalised, coast-clipped) from data_prep/england/boundaries.geojson at commit "
+        "72f99f1467f2eac31aa863076c2c3190e1c8036e (2025-05-22), joined by name to ltla23; km "
+        "approximate (derived/england_lad24_adjacency_from_buc.csv). "
+        "Segments < 0.5 km may be artefacts; estuary pairs are dropped.",
+    ),
+    (
+        "ons-lad21-neighbours",
+        "2021-12",
+        "Local Authority Districts (December 2021) neighbours",
+        "ONS Data Visualisation team (ONSvisual)",
+        OGL_OS,
+        "https://github.com/ONSvisual/Local-Authority-Districts-2021-neighbours",
+        "data.json at commit 79d1bd9305236a4f201e70b11ef12363aa477555 (2022-03-04), index 0 "
+        "of each list. Pre-2023 codes (mapped to successors); counts estuary edges as shared; "
+        "repo has no licence file (derived from ONS boundaries). Used only for pairs with a non-English side.",
+    ),
+    (
+        "partnermap-ca-register",
+        "2025-05",
+        "Combined authority types, mayoral status and constituent membership",
+        "partnermap (compiled)",
+        "OGL v3.0 facts; compiled by partnermap",
+        "https://www.legislation.gov.uk/",
+        "CA types (ca/cca) and mayoral status follow the "
+        "legislation establishing each authority and ../shared/notes/domain.md; constituent "
+        "membership derived from ONS LAD25->CAUTH25 by the rule in scripts/compile_bundled.py.",
+    ),
 ]
 SOURCE_ORDER = [f"{d[0]}@{d[1]}" for d in DATASETS]
 (LTLA, CTY, RGN, CTRY, CAUTH, LAD_CA, CHANGES, MYSOC, BUC, NEIGH, CAREG) = SOURCE_ORDER
 
-NODE_HEADER = ["id", "kind", "name", "official_name", "council_type", "nation", "ca_type",
-               "mayoral", "former_codes", "valid_from", "valid_to", "sources"]
-LINK_HEADER = ["from_id", "kind", "to_id", "role", "valid_from", "valid_to",
-               "shared_boundary_km", "sources"]
+NODE_HEADER = [
+    "id",
+    "kind",
+    "name",
+    "official_name",
+    "council_type",
+    "nation",
+    "ca_type",
+    "mayoral",
+    "former_codes",
+    "valid_from",
+    "valid_to",
+    "sources",
+]
+LINK_HEADER = [
+    "from_id",
+    "kind",
+    "to_id",
+    "role",
+    "valid_from",
+    "valid_to",
+    "shared_boundary_km",
+    "sources",
+]
 DATASET_HEADER = ["dataset", "title", "publisher", "licence", "url", "vintage", "note"]
 DATASET_FIELDS = ["dataset", "vintage", "title", "publisher", "licence", "url", "note"]
 KIND_ORDER = ["council", "combined_authority", "region", "nation"]
-COUNCIL_TYPES = {"E06": "unitary", "E07": "district", "E08": "metropolitan_district",
-                 "E09": "london_borough", "E10": "county", "W06": "welsh_principal",
-                 "S12": "scottish_council", "N09": "ni_district"}
+COUNCIL_TYPES = {
+    "E06": "unitary",
+    "E07": "district",
+    "E08": "metropolitan_district",
+    "E09": "london_borough",
+    "E10": "county",
+    "W06": "welsh_principal",
+    "S12": "scottish_council",
+    "N09": "ni_district",
+}
 NATIONS = {"E": "england", "W": "wales", "S": "scotland", "N": "northern_ireland"}
 NATION_CODES = {"E": "E92000001", "W": "W92000004", "S": "S92000003", "N": "N92000002"}
 FORMER_CODES = {"E08000038": "E08000016", "E08000039": "E08000019"}
 CCAS = {"E47000013", "E47000015", "E47000017", "E47000018"}
 NON_MAYORAL = {"E47000015", "E47000018"}
-EXPECTED_MEMBERS = {"E47000001": 10, "E47000002": 4, "E47000003": 5, "E47000004": 6,
-                    "E47000006": 5, "E47000007": 7, "E47000008": 7, "E47000009": 3,
-                    "E47000012": 2, "E47000013": 4, "E47000014": 7, "E47000015": 2,
-                    "E47000016": 2, "E47000017": 3, "E47000018": 3}
+EXPECTED_MEMBERS = {
+    "E47000001": 10,
+    "E47000002": 4,
+    "E47000003": 5,
+    "E47000004": 6,
+    "E47000006": 5,
+    "E47000007": 7,
+    "E47000008": 7,
+    "E47000009": 3,
+    "E47000012": 2,
+    "E47000013": 4,
+    "E47000014": 7,
+    "E47000015": 2,
+    "E47000016": 2,
+    "E47000017": 3,
+    "E47000018": 3,
+}
 CUMBRIA, CUMBRIA_HEIRS = "E10000006", ["E06000063", "E06000064"]
 REORG_DAY = "2023-04-01"
 
@@ -159,12 +240,18 @@ def day_before(iso: str) -> str:
 
 def council(code: str, name: str, ms: Row | None, *srcs: str) -> Row:
     ms = ms or {}
-    return {"id": code, "kind": "council", "name": name,
-            "official_name": ms.get("official-name", ""), "council_type": COUNCIL_TYPES[code[:3]],
-            "nation": NATIONS[code[0]], "former_codes": FORMER_CODES.get(code, ""),
-            "valid_from": creation_day(ms.get("start-date", "")),
-            "valid_to": day_before(ms.get("end-date", "")),
-            "sources": sources(*srcs, *([MYSOC] if ms else []))}
+    return {
+        "id": code,
+        "kind": "council",
+        "name": name,
+        "official_name": ms.get("official-name", ""),
+        "council_type": COUNCIL_TYPES[code[:3]],
+        "nation": NATIONS[code[0]],
+        "former_codes": FORMER_CODES.get(code, ""),
+        "valid_from": creation_day(ms.get("start-date", "")),
+        "valid_to": day_before(ms.get("end-date", "")),
+        "sources": sources(*srcs, *([MYSOC] if ms else [])),
+    }
 
 
 def build_nodes(shared: Path, ms_by_gss: dict[str, Row], ms_by_code: dict[str, Row]) -> list[Row]:
@@ -173,12 +260,20 @@ def build_nodes(shared: Path, ms_by_gss: dict[str, Row], ms_by_code: dict[str, R
     counties = read_csv(ons / "cty23_codes_names.csv")
     expect("2025 LADs", len(lads), 361)
     expect("county councils", len(counties), 21)
-    nodes = [council(r["areacd"], r["areanm"],
-                     ms_by_gss.get(FORMER_CODES.get(r["areacd"], r["areacd"])), LTLA)
-             for r in lads]
+    nodes = [
+        council(
+            r["areacd"],
+            r["areanm"],
+            ms_by_gss.get(FORMER_CODES.get(r["areacd"], r["areacd"])),
+            LTLA,
+        )
+        for r in lads
+    ]
     nodes += [council(r["areacd"], r["areanm"], ms_by_gss.get(r["areacd"]), CTY) for r in counties]
-    fail_unless(all(n["official_name"] and not n["valid_to"] for n in nodes),
-                "every current council must be current in mySociety")
+    fail_unless(
+        all(n["official_name"] and not n["valid_to"] for n in nodes),
+        "every current council must be current in mySociety",
+    )
     for r in read_csv(ons / "lad_code_changes_2023.csv"):
         nodes.append(council(r["areacd"], r["areanm"], ms_by_gss.get(r["areacd"]), CHANGES))
     cumbria = ms_by_gss[CUMBRIA]
@@ -187,31 +282,57 @@ def build_nodes(shared: Path, ms_by_gss: dict[str, Row], ms_by_code: dict[str, R
     nodes.append(council(CUMBRIA, cumbria["nice-name"], cumbria))
     abolished = [n for n in nodes if n["id"] not in {r["areacd"] for r in lads + counties}]
     expect("abolished councils", len(abolished), 20)
-    fail_unless(all(n["valid_to"] == day_before(REORG_DAY) for n in abolished),
-                "abolished councils must end on 2023-03-31 (mySociety end-date 2023-04-01)")
+    fail_unless(
+        all(n["valid_to"] == day_before(REORG_DAY) for n in abolished),
+        "abolished councils must end on 2023-03-31 (mySociety end-date 2023-04-01)",
+    )
     for r in read_csv(ons / "cauth25_codes_names.csv"):
         ms = ms_by_gss.get(r["areacd"], {})
-        nodes.append({"id": r["areacd"], "kind": "combined_authority", "name": r["areanm"],
-                      "official_name": ms.get("official-name", ""), "nation": "england",
-                      "ca_type": "cca" if r["areacd"] in CCAS else "ca",
-                      "mayoral": "false" if r["areacd"] in NON_MAYORAL else "true",
-                      "sources": sources(CAUTH, CAREG, *([MYSOC] if ms else []))})
-    for file, kind, src in [("rgn22_codes_names.csv", "region", RGN),
-                            ("ctry22_codes_names.csv", "nation", CTRY)]:
+        nodes.append(
+            {
+                "id": r["areacd"],
+                "kind": "combined_authority",
+                "name": r["areanm"],
+                "official_name": ms.get("official-name", ""),
+                "nation": "england",
+                "ca_type": "cca" if r["areacd"] in CCAS else "ca",
+                "mayoral": "false" if r["areacd"] in NON_MAYORAL else "true",
+                "sources": sources(CAUTH, CAREG, *([MYSOC] if ms else [])),
+            }
+        )
+    for file, kind, src in [
+        ("rgn22_codes_names.csv", "region", RGN),
+        ("ctry22_codes_names.csv", "nation", CTRY),
+    ]:
         for r in read_csv(ons / file):
             nation = "england" if kind == "region" else ""
-            nodes.append({"id": r["areacd"], "kind": kind, "name": r["areanm"], "nation": nation,
-                          "sources": src})
+            nodes.append(
+                {
+                    "id": r["areacd"],
+                    "kind": kind,
+                    "name": r["areanm"],
+                    "nation": nation,
+                    "sources": src,
+                }
+            )
     for kind, wanted in [("combined_authority", 15), ("region", 9), ("nation", 4)]:
         expect(f"{kind} nodes", sum(n["kind"] == kind for n in nodes), wanted)
     expect("unique node ids", len({n["id"] for n in nodes}), len(nodes))
     return sorted(nodes, key=lambda n: (KIND_ORDER.index(n["kind"]), n["id"]))
 
 
-def link(a: str, kind: str, b: str, srcs: str, role: str = "", valid_from: str = "",
-         km: str = "") -> Row:
-    return {"from_id": a, "kind": kind, "to_id": b, "role": role, "valid_from": valid_from,
-            "shared_boundary_km": km, "sources": srcs}
+def link(
+    a: str, kind: str, b: str, srcs: str, role: str = "", valid_from: str = "", km: str = ""
+) -> Row:
+    return {
+        "from_id": a,
+        "kind": kind,
+        "to_id": b,
+        "role": role,
+        "valid_from": valid_from,
+        "shared_boundary_km": km,
+        "sources": srcs,
+    }
 
 
 def within_links(hier: list[Row], ca_lookup: list[Row], counties: list[str]) -> list[Row]:
@@ -231,8 +352,11 @@ def within_links(hier: list[Row], ca_lookup: list[Row], counties: list[str]) -> 
     region_ids = sorted({r["to_id"] for r in regions})
     tops = [link(r, "within", NATION_CODES["E"], sources(RGN, CTRY)) for r in region_ids]
     expect("region -> England links", len(tops), 9)
-    devolved = [link(r["lad25cd"], "within", NATION_CODES[r["lad25cd"][0]], sources(LTLA, CTRY))
-                for r in hier if not r["lad25cd"].startswith("E")]
+    devolved = [
+        link(r["lad25cd"], "within", NATION_CODES[r["lad25cd"][0]], sources(LTLA, CTRY))
+        for r in hier
+        if not r["lad25cd"].startswith("E")
+    ]
     expect("Welsh/Scottish/NI council -> nation links", len(devolved), 65)
     cas = [link(r["LAD25CD"], "within", r["CAUTH25CD"], LAD_CA) for r in ca_lookup]
     expect("LAD -> combined authority links", len(cas), 106)
@@ -254,8 +378,9 @@ def member_links(ca_lookup: list[Row], county_of: dict[str, str]) -> list[Row]:
     every = [m for ms in members.values() for m in ms]
     expect("constituent councils (each in one CA only)", len(set(every)), len(every))
     srcs = sources(LAD_CA, CAREG)
-    out = [link(m, "member_of", ca, srcs, role="constituent")
-           for ca, ms in members.items() for m in ms]
+    out = [
+        link(m, "member_of", ca, srcs, role="constituent") for ca, ms in members.items() for m in ms
+    ]
     expect("member_of links", len(out), 70)
     return out
 
@@ -271,8 +396,9 @@ def add_border(borders: dict[tuple[str, str], Row], a: str, b: str, src: str, km
         borders[(a, b)] = link(a, "borders", b, src, km=km)
 
 
-def border_links(shared: Path, successor: dict[str, str], county_of: dict[str, str],
-                 current: set[str]) -> list[Row]:
+def border_links(
+    shared: Path, successor: dict[str, str], county_of: dict[str, str], current: set[str]
+) -> list[Row]:
     borders: dict[tuple[str, str], Row] = {}
     for r in read_csv(shared / "derived" / "england_lad24_adjacency_from_buc.csv"):
         a, b = (successor.get(c, c) for c in (r["lad_a_cd"], r["lad_b_cd"]))
@@ -297,10 +423,13 @@ def border_links(shared: Path, successor: dict[str, str], county_of: dict[str, s
 
 
 def succession_links(shared: Path) -> list[Row]:
-    out = [link(r["areacd"], "succeeded_by", r["newcd"], CHANGES, valid_from=REORG_DAY)
-           for r in read_csv(shared / "ons" / "lad_code_changes_2023.csv")]
-    out += [link(CUMBRIA, "succeeded_by", heir, MYSOC, valid_from=REORG_DAY)
-            for heir in CUMBRIA_HEIRS]
+    out = [
+        link(r["areacd"], "succeeded_by", r["newcd"], CHANGES, valid_from=REORG_DAY)
+        for r in read_csv(shared / "ons" / "lad_code_changes_2023.csv")
+    ]
+    out += [
+        link(CUMBRIA, "succeeded_by", heir, MYSOC, valid_from=REORG_DAY) for heir in CUMBRIA_HEIRS
+    ]
     expect("succeeded_by links", len(out), 21)
     return out
 
@@ -309,10 +438,16 @@ def check_hierarchy(shared: Path, hier: list[Row], ca_lookup: list[Row]) -> None
     """Cross-check the derived hierarchy against the ONS lookups it should agree with."""
     expect("hierarchy rows", len(hier), 361)
     lad_ca = {r["LAD25CD"]: r["CAUTH25CD"] for r in ca_lookup}
-    cty21 = {r["LAD21CD"]: r["CTY21CD"] for r in
-             read_csv(shared / "ons" / "LAD21_CTY21_EN_LU_April2021.csv")}
-    clash = [r["lad25cd"] for r in hier if r["cauth25cd"] != lad_ca.get(r["lad25cd"], "")
-             or (r["cty_cd"] and r["cty_cd"] != cty21.get(r["lad25cd"]))]
+    cty21 = {
+        r["LAD21CD"]: r["CTY21CD"]
+        for r in read_csv(shared / "ons" / "LAD21_CTY21_EN_LU_April2021.csv")
+    }
+    clash = [
+        r["lad25cd"]
+        for r in hier
+        if r["cauth25cd"] != lad_ca.get(r["lad25cd"], "")
+        or (r["cty_cd"] and r["cty_cd"] != cty21.get(r["lad25cd"]))
+    ]
     fail_unless(not clash, f"hierarchy disagrees with ONS LAD25->CAUTH25 / LAD21->CTY21: {clash}")
 
 
@@ -373,10 +508,12 @@ def summary(nodes: list[Row], links: list[Row]) -> list[str]:
 
 def write_provenance(out: Path, counts: list[str]) -> None:
     method = __doc__.split("Method:\n\n")[1].split("Run:")[0].strip()
-    datasets = "\n".join(f"- `{d[0]}@{d[1]}`: {d[2]}. {d[3]}, {d[4]}. <{d[5]}>. {d[6]}"
-                         for d in DATASETS)
-    text = PROVENANCE.format(counts="\n".join(f"- {c}" for c in counts), method=method,
-                             datasets=datasets)
+    datasets = "\n".join(
+        f"- `{d[0]}@{d[1]}`: {d[2]}. {d[3]}, {d[4]}. <{d[5]}>. {d[6]}" for d in DATASETS
+    )
+    text = PROVENANCE.format(
+        counts="\n".join(f"- {c}" for c in counts), method=method, datasets=datasets
+    )
     (out / "PROVENANCE.md").write_text(text, encoding="utf-8", newline="\n")
 
 
@@ -396,11 +533,16 @@ def main() -> None:
     check_hierarchy(shared, hier, ca_lookup)
     county_of = {r["lad25cd"]: r["cty_cd"] for r in hier if r["cty_cd"]}
     counties = [n["id"] for n in nodes if n["id"].startswith("E10") and n["id"] in current]
-    successor = {r["areacd"]: r["newcd"]
-                 for r in read_csv(shared / "ons" / "lad_code_changes_2023.csv")}
+    successor = {
+        r["areacd"]: r["newcd"] for r in read_csv(shared / "ons" / "lad_code_changes_2023.csv")
+    }
     successor.update({old: new for new, old in FORMER_CODES.items()})
-    links = (within_links(hier, ca_lookup, counties) + member_links(ca_lookup, county_of)
-             + border_links(shared, successor, county_of, current) + succession_links(shared))
+    links = (
+        within_links(hier, ca_lookup, counties)
+        + member_links(ca_lookup, county_of)
+        + border_links(shared, successor, county_of, current)
+        + succession_links(shared)
+    )
     keys = [(r["kind"], r["from_id"], r["to_id"]) for r in links]
     expect("unique (kind, from_id, to_id) links", len(set(keys)), len(keys))
     unknown = sorted({c for _, a, b in keys for c in (a, b)} - {n["id"] for n in nodes})
