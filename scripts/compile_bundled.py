@@ -118,7 +118,8 @@ DATASETS: list[tuple[str, ...]] = [
         "https://github.com/ONSvisual/Local-Authority-Districts-2021-neighbours",
         "data.json at commit 79d1bd9305236a4f201e70b11ef12363aa477555 (2022-03-04), index 0 "
         "of each list. Pre-2023 codes (mapped to successors); counts estuary edges as shared; "
-        "repo has no licence file (derived from ONS boundaries). Used only for pairs with a non-English side.",
+        "repo has no licence file (derived from ONS boundaries). "
+        "Used only for pairs with a non-English side.",
     ),
     (
         "partnermap-ca-register",
