@@ -83,7 +83,7 @@ def _decoded_lines(f: object, name: str, counter: list[int]) -> Iterator[str]:
                 Problem(
                     name,
                     counter[0],
-                    f"byte 0x{raw[e.start]:02x} at column {e.start + 1} is not UTF-8",
+                    f"byte 0x{raw[e.start]:02x} (byte {e.start + 1} of the line) is not UTF-8",
                 ),
                 hint=UTF8_HINT,
             ) from e

@@ -1,0 +1,138 @@
+"""The bundled graph: every UK council, the combined authorities, regions and nations."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from conftest import REPO, SHARED, run_cli, snapshot
+
+from graph import LinkKind, NetworkXStore
+from loaders import bundled_dir, load_bundled
+
+TODAY = date.today()
+
+
+def test_counts_as_the_issue_states(loaded: NetworkXStore) -> None:
+    stats = loaded.stats(TODAY)
+    assert stats.nodes == {"council": 382, "combined_authority": 15, "region": 9, "nation": 4}
+    assert stats.links["member_of"] == 70
+    ca_areas = [
+        k
+        for k in loaded.iter_links()
+        if k.kind is LinkKind.WITHIN and k.to_id.startswith("E47")
+    ]
+    assert len(ca_areas) == 106
+
+
+def test_council_types_by_nation(loaded: NetworkXStore) -> None:
+    types: dict[str, int] = {}
+    for node in loaded.iter_nodes():
+        if node.kind == "council" and node.valid_at(TODAY):
+            key = str(node.attrs["council_type"])
+            types[key] = types.get(key, 0) + 1
+    assert types == {
+        "county": 21,
+        "district": 164,
+        "unitary": 63,  # E06 in the 2025 list, Isles of Scilly among them
+        "metropolitan_district": 36,
+        "london_borough": 33,
+        "welsh_principal": 22,
+        "scottish_council": 32,
+        "ni_district": 11,
+    }
+
+
+def test_every_record_says_where_it_came_from(loaded: NetworkXStore) -> None:
+    with (bundled_dir() / "datasets.csv").open(encoding="utf-8") as f:
+        known = {f"{r['dataset']}@{r['vintage']}" for r in csv.DictReader(f)}
+    records = [*loaded.iter_nodes(), *loaded.iter_links()]
+    assert records
+    for record in records:
+        assert record.sources, record
+        assert {str(s) for s in record.sources} <= known, record
+
+
+def test_leeds(loaded: NetworkXStore) -> None:
+    leeds = loaded.get_node("E08000035")
+    assert leeds is not None
+    assert leeds.name == "Leeds"
+    assert leeds.attrs["official_name"] == "Leeds City Council"
+    links = {(k.kind, k.from_id if k.to_id == "E08000035" else k.to_id, k.role)
+             for k in loaded.links_of("E08000035")}
+    assert (LinkKind.MEMBER_OF, "E47000003", "constituent") in links
+    assert (LinkKind.WITHIN, "E12000003", None) in links
+    assert (LinkKind.BORDERS, "E08000032", None) in links  # Bradford
+
+
+def test_two_tier_membership_of_combined_county_authorities(loaded: NetworkXStore) -> None:
+    members = {k.from_id for k in loaded.iter_links()
+               if k.kind is LinkKind.MEMBER_OF and k.to_id == "E47000013"}
+    # East Midlands CCA: Derbyshire and Nottinghamshire county councils, Derby, Nottingham
+    assert members == {"E10000007", "E10000024", "E06000015", "E06000018"}
+    geography = {k.from_id for k in loaded.iter_links()
+                 if k.kind is LinkKind.WITHIN and k.to_id == "E47000013"}
+    assert len(geography) == 17 and "E07000032" in geography  # Amber Valley is inside
+
+
+def test_2023_reorganisation(loaded: NetworkXStore) -> None:
+    allerdale = loaded.get_node("E07000026")
+    assert allerdale is not None and allerdale.valid_to == date(2023, 3, 31)
+    assert not allerdale.valid_at(TODAY) and allerdale.valid_at(date(2023, 3, 31))
+    heirs = {k.to_id for k in loaded.links_of("E10000006") if k.kind is LinkKind.SUCCEEDED_BY}
+    assert heirs == {"E06000063", "E06000064"}  # Cumbria -> Cumberland, Westmorland and Furness
+    assert loaded.stats(date(2023, 1, 1)).nodes["council"] == 382 - 4 + 20
+    assert loaded.stats(None).nodes["council"] == 402
+
+
+def test_borders_are_undirected_and_cover_the_uk(loaded: NetworkXStore) -> None:
+    borders = [k for k in loaded.iter_links() if k.kind is LinkKind.BORDERS]
+    assert all(k.from_id < k.to_id for k in borders)
+    pairs = {(k.from_id, k.to_id) for k in borders}
+    assert ("S12000036", "S12000040") in pairs  # Edinburgh - West Lothian
+    assert ("E06000050", "W06000005") in pairs  # Cheshire West and Chester - Flintshire
+    assert ("E10000003", "E10000015") in pairs  # Cambridgeshire CC - Hertfordshire CC
+    orkney = [k for k in borders if "S12000023" in (k.from_id, k.to_id)]
+    assert orkney == []
+
+
+def test_reloading_is_idempotent(loaded: NetworkXStore, loaded_home: Path) -> None:
+    before = (loaded.stats(None), snapshot(loaded_home))
+    report = load_bundled(loaded)
+    assert all(f.nodes["created"] == f.nodes["updated"] == 0 for f in report.files)
+    assert sum(f.links["unchanged"] for f in report.files) == 1929
+    assert (loaded.stats(None), snapshot(loaded_home)) == before
+
+
+def test_cli_load_twice_gives_the_same_counts(home: Path) -> None:
+    first = run_cli(home, "load")
+    assert first.returncode == 0, first.stderr
+    assert "430 created" in first.stdout
+    counts = json.loads(run_cli(home, "stats", "--json").stdout)
+    assert counts["nodes"] == {"combined_authority": 15, "council": 382, "nation": 4, "region": 9}
+    again = run_cli(home, "load")
+    assert again.returncode == 0 and "1929 unchanged" in again.stdout
+    assert json.loads(run_cli(home, "stats", "--json").stdout) == counts
+
+
+def test_bundled_files_are_reproducible_from_the_sources(tmp_path: Path) -> None:
+    """The compilation script, run on ../shared/data, gives the shipped files byte for byte."""
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "compile_bundled.py"),
+         "--shared", str(SHARED), "--out", str(tmp_path)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    for name in ("nodes.csv", "links.csv", "datasets.csv", "PROVENANCE.md"):
+        assert (tmp_path / name).read_bytes() == (bundled_dir() / name).read_bytes(), name
+
+
+def test_bundled_store_round_trips_through_disk(loaded_home: Path, loaded: NetworkXStore) -> None:
+    reopened = NetworkXStore(loaded_home)
+    assert sorted(reopened.iter_nodes(), key=lambda n: n.id) == sorted(
+        loaded.iter_nodes(), key=lambda n: n.id
+    )
+    assert reopened.stats(None) == loaded.stats(None)
