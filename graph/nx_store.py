@@ -31,6 +31,8 @@ FORMAT = "partnermap-graph"
 FORMAT_VERSION = 1
 GRAPH_FILE = "graph.json"
 LOCK_FILE = "write.lock"
+NODE_KINDS = {k.value: k for k in NodeKind}
+LINK_KINDS = {k.value: k for k in LinkKind}
 
 
 class NetworkXStore(GraphStore):
@@ -43,7 +45,7 @@ class NetworkXStore(GraphStore):
         self._G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         self._version = 0
         self._stamp: tuple[int, int, int] | None = None
-        self._sources: dict[str, Source] = {}
+        self._sources: dict[tuple[str, ...], tuple[Source, ...]] = {}
         self._fresh()
 
     # --- reading -----------------------------------------------------------------------
@@ -180,12 +182,12 @@ class NetworkXStore(GraphStore):
             if payload.get("format") != FORMAT or payload.get("format_version") != FORMAT_VERSION:
                 raise ValueError("not a partnermap graph file of a version this release reads")
             G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-            for row in payload["nodes"]:
-                node = self._node(row)
-                G.add_node(node.id, record=node)
-            for row in payload["links"]:
-                link = self._link(row)
-                G.add_edge(link.from_id, link.to_id, key=link.kind, record=link)
+            G.add_nodes_from((n.id, {"record": n}) for n in map(self._node, payload["nodes"]))
+            edges = (
+                (k.from_id, k.to_id, k.kind, {"record": k})
+                for k in map(self._link, payload["links"])
+            )
+            G.add_edges_from(edges)  # type: ignore[arg-type]  # the stubs lack (u, v, key, data)
         except (OSError, ValueError, KeyError, TypeError, IndexError) as e:
             raise StoreUnavailable(
                 f"cannot read the embedded store {self.path}: {e}",
@@ -193,36 +195,39 @@ class NetworkXStore(GraphStore):
             ) from e
         self._G, self._version, self._stamp = G, int(payload["version"]), stamp
 
-    def _source(self, text: str) -> Source:
-        source = self._sources.get(text)
-        if source is None:
-            dataset, _, vintage = text.rpartition("@")
-            source = self._sources[text] = Source(dataset=dataset, vintage=vintage)
-        return source
+    def _source_tuple(self, texts: list[str]) -> tuple[Source, ...]:
+        """Records share a few source lists: each is made once and shared."""
+        key = tuple(texts)
+        sources = self._sources.get(key)
+        if sources is None:
+            sources = self._sources[key] = tuple(
+                Source(dataset=d, vintage=v) for d, _, v in (t.rpartition("@") for t in texts)
+            )
+        return sources
 
     def _node(self, row: list[Any]) -> Node:
         id_, kind, name, attrs, valid_from, valid_to, sources = row
         return Node(
             id=id_,
-            kind=NodeKind(kind),
+            kind=NODE_KINDS[kind],
             name=name,
             attrs=attrs,
             valid_from=_day(valid_from),
             valid_to=_day(valid_to),
-            sources=tuple(self._source(s) for s in sources),
+            sources=self._source_tuple(sources),
         )
 
     def _link(self, row: list[Any]) -> Link:
         from_id, kind, to_id, role, attrs, valid_from, valid_to, sources = row
         return Link(
             from_id=from_id,
-            kind=LinkKind(kind),
+            kind=LINK_KINDS[kind],
             to_id=to_id,
             role=role,
             attrs=attrs,
             valid_from=_day(valid_from),
             valid_to=_day(valid_to),
-            sources=tuple(self._source(s) for s in sources),
+            sources=self._source_tuple(sources),
         )
 
 

@@ -28,7 +28,9 @@ def load_fails(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> st
     return last
 
 
-def test_missing_file(loaded_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_missing_file(
+    loaded_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "nope.csv"
     message = load_fails(loaded_home, capsys, str(path))
     assert f"{path}: no such file. check the path" in message
@@ -51,7 +53,9 @@ def test_header_only_file_loads_nothing(loaded_home: Path, tmp_path: Path) -> No
     assert snapshot(loaded_home) == before
 
 
-def test_wrong_delimiter(loaded_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_wrong_delimiter(
+    loaded_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "semicolons.csv"
     path.write_text("id;kind;name\nE06000001;council;Hartlepool\n")
     message = load_fails(loaded_home, capsys, str(path))
@@ -59,7 +63,9 @@ def test_wrong_delimiter(loaded_home: Path, capsys: pytest.CaptureFixture[str], 
     assert "save the file as comma-separated CSV" in message
 
 
-def test_wrong_columns(loaded_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_wrong_columns(
+    loaded_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "columns.csv"
     path.write_text("code,title\nE06000001,Hartlepool\n")
     message = load_fails(loaded_home, capsys, str(path))
@@ -69,7 +75,9 @@ def test_wrong_columns(loaded_home: Path, capsys: pytest.CaptureFixture[str], tm
     assert f"{path}:1: missing columns: id, kind, name" in forced
 
 
-def test_unknown_column(loaded_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_unknown_column(
+    loaded_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "extra.csv"
     path.write_text("id,kind,name,colour\nE06000001,council,Hartlepool,blue\n")
     message = load_fails(loaded_home, capsys, str(path))
@@ -126,9 +134,13 @@ def test_link_to_a_node_that_does_not_exist(
     loaded_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path = tmp_path / "links.csv"
-    path.write_text("from_id,kind,to_id\nE06000001,borders,E06000004\nE06000001,borders,E06000999\n")
+    path.write_text(
+        "from_id,kind,to_id\nE06000001,borders,E06000004\nE06000001,borders,E06000999\n"
+    )
     message = load_fails(loaded_home, capsys, str(path))
-    assert f"{path}:3: links to E06000999, which is neither in the store nor in this load" in message
+    assert (
+        f"{path}:3: links to E06000999, which is neither in the store nor in this load" in message
+    )
 
 
 def test_skip_invalid_loads_the_rest_and_reports(loaded_home: Path, tmp_path: Path) -> None:

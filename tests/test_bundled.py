@@ -22,9 +22,7 @@ def test_counts_as_the_issue_states(loaded: NetworkXStore) -> None:
     assert stats.nodes == {"council": 382, "combined_authority": 15, "region": 9, "nation": 4}
     assert stats.links["member_of"] == 70
     ca_areas = [
-        k
-        for k in loaded.iter_links()
-        if k.kind is LinkKind.WITHIN and k.to_id.startswith("E47")
+        k for k in loaded.iter_links() if k.kind is LinkKind.WITHIN and k.to_id.startswith("E47")
     ]
     assert len(ca_areas) == 106
 
@@ -62,20 +60,28 @@ def test_leeds(loaded: NetworkXStore) -> None:
     assert leeds is not None
     assert leeds.name == "Leeds"
     assert leeds.attrs["official_name"] == "Leeds City Council"
-    links = {(k.kind, k.from_id if k.to_id == "E08000035" else k.to_id, k.role)
-             for k in loaded.links_of("E08000035")}
+    links = {
+        (k.kind, k.from_id if k.to_id == "E08000035" else k.to_id, k.role)
+        for k in loaded.links_of("E08000035")
+    }
     assert (LinkKind.MEMBER_OF, "E47000003", "constituent") in links
     assert (LinkKind.WITHIN, "E12000003", None) in links
     assert (LinkKind.BORDERS, "E08000032", None) in links  # Bradford
 
 
 def test_two_tier_membership_of_combined_county_authorities(loaded: NetworkXStore) -> None:
-    members = {k.from_id for k in loaded.iter_links()
-               if k.kind is LinkKind.MEMBER_OF and k.to_id == "E47000013"}
+    members = {
+        k.from_id
+        for k in loaded.iter_links()
+        if k.kind is LinkKind.MEMBER_OF and k.to_id == "E47000013"
+    }
     # East Midlands CCA: Derbyshire and Nottinghamshire county councils, Derby, Nottingham
     assert members == {"E10000007", "E10000024", "E06000015", "E06000018"}
-    geography = {k.from_id for k in loaded.iter_links()
-                 if k.kind is LinkKind.WITHIN and k.to_id == "E47000013"}
+    geography = {
+        k.from_id
+        for k in loaded.iter_links()
+        if k.kind is LinkKind.WITHIN and k.to_id == "E47000013"
+    }
     assert len(geography) == 17 and "E07000032" in geography  # Amber Valley is inside
 
 

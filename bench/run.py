@@ -1,0 +1,183 @@
+"""``make bench``: time and peak memory of partnermap's heavy paths, each against a peer.
+
+Every scenario runs in a fresh subprocess so its peak resident memory is its own. Results are
+written to ``bench/results.md`` (and ``bench/results.json``) with the machine they ran on.
+
+Scenarios:
+- bundled: ``load_bundled`` into a new embedded store, against the floor of reading the same
+  CSV files with ``csv.DictReader`` (the ratio is our validation and storage overhead);
+- synthetic: a 100,000-node / 1,000,000-link graph in the plain CSV format: load (parse,
+  validate, plan, write), then reopen from disk; against NetworkX's own ``node_link_data`` +
+  ``json`` save and reopen of the same graph (the peer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph import NetworkXStore
+from loaders import bundled_dir, load_bundled, load_files
+
+HERE = Path(__file__).resolve().parent
+NODES = 100_000
+LINKS = 1_000_000
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def scenario_bundled(work: Path) -> dict[str, Any]:
+    t = time.perf_counter()
+    for name in ("nodes.csv", "links.csv"):
+        with (bundled_dir() / name).open(encoding="utf-8") as f:
+            sum(1 for _ in csv.DictReader(f))
+    floor = time.perf_counter() - t
+    t = time.perf_counter()
+    with NetworkXStore(work / "store") as store:
+        load_bundled(store)
+    ours = time.perf_counter() - t
+    return {"load_s": ours, "csv_read_s": floor, "ratio": ours / floor, "peak_mib": peak_mib()}
+
+
+def write_synthetic(folder: Path) -> tuple[Path, Path]:
+    rng = random.Random(20261127)
+    ids = [f"E06{100000 + i:06d}" for i in range(NODES)]
+    nodes, links = folder / "nodes.csv", folder / "links.csv"
+    with nodes.open("w") as f:
+        f.write("id,kind,name\n")
+        f.writelines(f"{i},council,Synthetic council {n}\n" for n, i in enumerate(ids))
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < LINKS:
+        a, b = rng.randrange(NODES), rng.randrange(NODES)
+        if a != b:
+            pairs.add((min(a, b), max(a, b)))
+    with links.open("w") as f:
+        f.write("from_id,kind,to_id,shared_boundary_km\n")
+        f.writelines(
+            f"{ids[a]},borders,{ids[b]},{(a * b) % 97 / 7:.2f}\n" for a, b in sorted(pairs)
+        )
+    return nodes, links
+
+
+def scenario_synthetic(work: Path) -> dict[str, Any]:
+    nodes, links = write_synthetic(work)
+    t = time.perf_counter()
+    with NetworkXStore(work / "store") as store:
+        load_files(store, [nodes, links])
+    load_s = time.perf_counter() - t
+    t = time.perf_counter()
+    reopened = NetworkXStore(work / "store")
+    reopen_s = time.perf_counter() - t
+    stats = reopened.stats(None)
+    assert stats.nodes == {"council": NODES} and stats.links == {"borders": LINKS}, stats
+    return {
+        "load_s": load_s,
+        "reopen_s": reopen_s,
+        "file_mib": (work / "store" / "graph.json").stat().st_size / 2**20,
+        "peak_mib": peak_mib(),
+    }
+
+
+def scenario_peer(work: Path) -> dict[str, Any]:
+    """NetworkX alone: build the same graph from the same CSVs, save and reopen as JSON."""
+    nodes, links = write_synthetic(work)
+    t = time.perf_counter()
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    with nodes.open() as f:
+        G.add_nodes_from(
+            (r["id"], {"kind": r["kind"], "name": r["name"]}) for r in csv.DictReader(f)
+        )
+    with links.open() as f:
+        G.add_edges_from(
+            (r["from_id"], r["to_id"], r["kind"], {"km": float(r["shared_boundary_km"])})
+            for r in csv.DictReader(f)
+        )
+    path = work / "peer.json"
+    path.write_text(json.dumps(nx.node_link_data(G, edges="links")))
+    load_s = time.perf_counter() - t
+    del G
+    t = time.perf_counter()
+    H = nx.node_link_graph(json.loads(path.read_text()), edges="links")
+    reopen_s = time.perf_counter() - t
+    assert H.number_of_edges() == LINKS
+    return {"load_s": load_s, "reopen_s": reopen_s, "peak_mib": peak_mib()}
+
+
+SCENARIOS = {"bundled": scenario_bundled, "synthetic": scenario_synthetic, "peer": scenario_peer}
+
+
+def run_child(name: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--scenario", name],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scenario", choices=SCENARIOS)
+    args = parser.parse_args()
+    if args.scenario:
+        with tempfile.TemporaryDirectory() as work:
+            print(json.dumps(SCENARIOS[args.scenario](Path(work))))
+        return
+    results = {name: run_child(name) for name in SCENARIOS}
+    results["machine"] = machine()
+    results["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    b, s, p = results["bundled"], results["synthetic"], results["peer"]
+    table = f"""# Benchmark results
+
+Written by `make bench` ({results["date"]}), on {results["machine"]}.
+
+## Embedded store
+
+| scenario | partnermap | peer | ratio | peak memory |
+|---|---|---|---|---|
+| bundled data: full load (430 nodes, 1,929 links) | {b["load_s"]:.3f} s | csv.DictReader of the same files {b["csv_read_s"]:.3f} s | {b["ratio"]:.1f}x | {b["peak_mib"]:.0f} MiB |
+| synthetic {NODES:,} nodes / {LINKS:,} links: load + save | {s["load_s"]:.1f} s | networkx + node_link_data JSON {p["load_s"]:.1f} s | {s["load_s"] / p["load_s"]:.2f}x | {s["peak_mib"]:.0f} MiB (peer {p["peak_mib"]:.0f} MiB) |
+| synthetic: reopen from disk | {s["reopen_s"]:.1f} s | node_link_graph {p["reopen_s"]:.1f} s | {s["reopen_s"] / p["reopen_s"]:.2f}x | store file {s["file_mib"]:.0f} MiB |
+
+The bundled ratio is what validation, change planning and an atomic write cost over merely
+reading the CSV. The synthetic peer builds the same graph with NetworkX alone, without
+validation, provenance or an atomic write.
+"""
+    (HERE / "results.md").write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""The HTTP API through TestClient, and a real uvicorn process over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+from conftest import PARTNERMAP
+from fastapi.testclient import TestClient
+
+from api import create_app
+from graph import Settings
+
+
+def client(home: Path) -> TestClient:
+    return TestClient(create_app(Settings(home=home)))
+
+
+def test_health_and_stats(loaded_home: Path) -> None:
+    with client(loaded_home) as c:
+        health = c.get("/health")
+        assert health.status_code == 200
+        assert health.json() == {"status": "ok", "store": "embedded", "data_version": "embedded:1"}
+        stats = c.get("/stats").json()
+        assert stats["nodes"] == {
+            "combined_authority": 15,
+            "council": 382,
+            "nation": 4,
+            "region": 9,
+        }
+        assert c.get("/stats", params={"all": True}).json()["nodes"]["council"] == 402
+
+
+def test_node_and_error_shape(loaded_home: Path) -> None:
+    with client(loaded_home) as c:
+        leeds = c.get("/nodes/E08000035").json()
+        assert leeds["node"]["official_name"] == "Leeds City Council"
+        missing = c.get("/nodes/leeds")
+        assert missing.status_code == 404
+        assert missing.json() == {
+            "error": {
+                "status": 404,
+                "type": "NotFound",
+                "message": "no node with id 'leeds'",
+                "hint": "did you mean E08000035 (Leeds)?",
+            }
+        }
+        assert c.get("/stats", params={"at": "not-a-date"}).status_code == 422
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_partnermap_serve_over_real_http(loaded_home: Path, tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "PARTNERMAP_HOME": str(loaded_home)}
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(PARTNERMAP), "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"{url}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert response.json()["status"] == "ok"
+        assert httpx.get(f"{url}/stats").json()["nodes"]["council"] == 382
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,0 +1,100 @@
+"""All-or-nothing loads on the embedded store, proven with real processes and kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PARTNERMAP, run_cli, snapshot
+
+from graph import NetworkXStore
+
+SYNTHETIC = 300_000
+
+
+@pytest.fixture(scope="module")
+def big_nodes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "nodes.csv"
+    with path.open("w") as f:
+        f.write("id,kind,name\n")
+        f.writelines(f"E06{100000 + i:06d},council,Synthetic {i}\n" for i in range(SYNTHETIC))
+    return path
+
+
+def start_load(home: Path, path: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PARTNERMAP_HOME": str(home)}
+    return subprocess.Popen(
+        [str(PARTNERMAP), "load", str(path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(condition: object, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert proc.poll() is None, "the load finished before it could be killed"
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.001)
+
+
+def assert_intact(home: Path, before: bytes | None) -> None:
+    assert snapshot(home) == before
+    with NetworkXStore(home) as store:
+        assert store.stats(None).nodes["council"] == 402
+
+
+def test_kill_9_while_reading_the_input(loaded_home: Path, big_nodes: Path) -> None:
+    before = snapshot(loaded_home)
+    proc = start_load(loaded_home, big_nodes)
+    time.sleep(1.0)  # well inside the parsing of 300,000 rows
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert_intact(loaded_home, before)
+
+
+def test_kill_9_while_writing_the_store(loaded_home: Path, big_nodes: Path) -> None:
+    before = snapshot(loaded_home)
+    proc = start_load(loaded_home, big_nodes)
+    wait_for(lambda: any(loaded_home.glob(".graph.json.*.tmp")), proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert any(loaded_home.glob(".graph.json.*.tmp")), "the kill came after the write"
+    assert_intact(loaded_home, before)
+    # The next load works, and clears what the killed writer left behind.
+    small = big_nodes.with_name("one.csv")
+    small.write_text("id,kind,name\nE06000001,council,Hartlepool\n")
+    assert run_cli(loaded_home, "load", str(small)).returncode == 0
+    assert not any(loaded_home.glob(".graph.json.*.tmp"))
+
+
+def test_readers_see_the_old_graph_or_the_new_never_a_mixture(
+    loaded_home: Path, big_nodes: Path
+) -> None:
+    proc = start_load(loaded_home, big_nodes)
+    seen = set()
+    while proc.poll() is None:
+        with NetworkXStore(loaded_home) as store:
+            seen.add(store.stats(None).nodes["council"])
+    assert proc.returncode == 0
+    with NetworkXStore(loaded_home) as store:
+        seen.add(store.stats(None).nodes["council"])
+    assert seen <= {402, 402 + SYNTHETIC}
+    assert 402 + SYNTHETIC in seen
+
+
+def test_an_open_store_notices_another_process_load(loaded_home: Path, tmp_path: Path) -> None:
+    with NetworkXStore(loaded_home) as store:
+        version = store.data_version()
+        path = tmp_path / "rename.csv"
+        path.write_text("id,kind,name\nE06000001,council,Hartlepool Renamed\n")
+        assert run_cli(loaded_home, "load", str(path)).returncode == 0
+        assert store.data_version() != version
+        node = store.get_node("E06000001")
+        assert node is not None and node.name == "Hartlepool Renamed"

@@ -1,0 +1,67 @@
+"""The ``partnermap`` command line, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli
+
+
+def test_stats_table_and_json(loaded_home: Path) -> None:
+    table = run_cli(loaded_home, "stats")
+    assert table.returncode == 0
+    assert "council" in table.stdout and "382" in table.stdout
+    everything = json.loads(run_cli(loaded_home, "stats", "--all", "--json").stdout)
+    assert everything["nodes"]["council"] == 402 and everything["as_at"] is None
+    past = json.loads(run_cli(loaded_home, "stats", "--at", "2022-06-01", "--json").stdout)
+    assert past["nodes"]["council"] == 398 and "succeeded_by" not in past["links"]
+
+
+def test_stats_of_an_empty_store(home: Path) -> None:
+    result = run_cli(home, "stats", "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["nodes"] == {}
+
+
+def test_show_text(loaded_home: Path) -> None:
+    result = run_cli(loaded_home, "show", "E08000035")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "E08000035  Leeds  (council)"
+    assert any("official_name  Leeds City Council" in line for line in lines)
+    assert any(
+        "member_of" in line and "E47000003" in line and "[constituent]" in line for line in lines
+    )
+    assert any("borders" in line and "Bradford" in line and "km" in line for line in lines)
+
+
+def test_show_json(loaded_home: Path) -> None:
+    view = json.loads(run_cli(loaded_home, "show", "E10000006", "--json").stdout)
+    assert view["node"]["name"] == "Cumbria"
+    assert view["node"]["valid_to"] == "2023-03-31"
+    heirs = {k["other"]["name"] for k in view["links"] if k["kind"] == "succeeded_by"}
+    assert heirs == {"Cumberland", "Westmorland and Furness"}
+
+
+def test_show_unknown_id_suggests(loaded_home: Path) -> None:
+    result = run_cli(loaded_home, "show", "sheffield")
+    assert result.returncode == 1
+    assert "no node with id 'sheffield'" in result.stderr
+    assert "did you mean E08000039 (Sheffield)?" in result.stderr
+    by_old_code = run_cli(loaded_home, "show", "E08000019")
+    assert "E08000039 (Sheffield)" in by_old_code.stderr
+
+
+def test_load_json_report(home: Path) -> None:
+    report = json.loads(run_cli(home, "load", "--json").stdout)
+    assert report["stored"] is True
+    nodes_file, links_file = report["files"]
+    assert nodes_file["format"] == "nodes" and nodes_file["rows_taken"] == 430
+    assert links_file["links"] == {"created": 1929, "updated": 0, "unchanged": 0}
+
+
+def test_help_names_every_command(home: Path) -> None:
+    result = run_cli(home, "--help")
+    for command in ("load", "stats", "show", "serve"):
+        assert command in result.stdout

@@ -1,0 +1,31 @@
+"""Every setting is documented in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from graph import Settings
+
+
+def env_names() -> list[str]:
+    prefix = Settings.model_config.get("env_prefix", "")
+    names = []
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        names.append(alias if isinstance(alias, str) else f"{prefix}{name}".upper())
+    return names
+
+
+@pytest.mark.parametrize("name", env_names())
+def test_setting_is_in_the_readme(name: str) -> None:
+    assert f"`{name}`" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARTNERMAP_HOME", "/tmp/elsewhere")
+    monkeypatch.setenv("PARTNERMAP_PORT", "9001")
+    settings = Settings()
+    assert settings.home == Path("/tmp/elsewhere") and settings.port == 9001
