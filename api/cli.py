@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="partnermap",
         description="See and plan how UK public bodies work and buy together.",
     )
-    parser.add_argument("--store", choices=["embedded"], help="backend (PARTNERMAP_STORE)")
+    parser.add_argument("--store", choices=["embedded", "neo4j"], help="backend (PARTNERMAP_STORE)")
     parser.add_argument("--home", type=Path, help="embedded store folder (PARTNERMAP_HOME)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 

@@ -24,6 +24,7 @@ from graph.model import (
     NodeKind,
     Source,
 )
+from graph.neo4j_store import Neo4jStore
 from graph.nx_store import NetworkXStore
 from graph.settings import Settings
 from graph.store import GraphStore, Stats
@@ -41,6 +42,7 @@ __all__ = [
     "LoaderError",
     "MemberRole",
     "Nation",
+    "Neo4jStore",
     "NetworkXStore",
     "Node",
     "NodeKind",

@@ -5,23 +5,42 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PARTNERMAP_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="PARTNERMAP_", extra="ignore", populate_by_name=True
+    )
 
     home: Path = Field(
         default=Path(".partnermap"),
         description="Folder of the embedded store (created on first load).",
     )
-    store: Literal["embedded"] = Field(
+    store: Literal["embedded", "neo4j"] = Field(
         default="embedded",
-        description="Which backend holds the graph: 'embedded' (NetworkX, on disk in home).",
+        description="Which backend holds the graph: 'embedded' (NetworkX, on disk in home) "
+        "or 'neo4j' (the server at NEO4J_URI).",
     )
     host: str = Field(default="127.0.0.1", description="Address 'partnermap serve' listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port 'partnermap serve' uses.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", description="Logging level of the command line and the server."
+    )
+    neo4j_uri: str = Field(
+        default="bolt://127.0.0.1:7687",
+        validation_alias="NEO4J_URI",
+        description="Neo4j's address: bolt://, neo4j:// or neo4j+s:// (Aura).",
+    )
+    neo4j_username: str = Field(
+        default="neo4j", validation_alias="NEO4J_USERNAME", description="Neo4j user."
+    )
+    neo4j_password: SecretStr = Field(
+        default=SecretStr("partnermap-test"),
+        validation_alias="NEO4J_PASSWORD",
+        description="Neo4j password (the default is the local test server's).",
+    )
+    neo4j_database: str = Field(
+        default="neo4j", validation_alias="NEO4J_DATABASE", description="Neo4j database name."
     )
