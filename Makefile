@@ -35,5 +35,11 @@ format: install
 bench: install
 	$(BIN)/python bench/run.py
 
+neo4j-up: install
+	bash scripts/neo4j-server.sh up
+
+neo4j-down:
+	bash scripts/neo4j-server.sh down
+
 clean:
 	rm -rf $(VENV) .partnermap .pytest_cache .mypy_cache .ruff_cache

@@ -49,8 +49,7 @@ log() { printf 'neo4j-server: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 # The run dir must be absolute: it goes into neo4j.conf and the server's command line.
-mkdir -p "$RUN"
-RUN="$(cd "$RUN" && pwd)"
+RUN="$(realpath -m -- "$RUN")"
 LIB="$RUN/lib"
 CONF_DIR="$RUN/conf"
 DATA="$RUN/data"
@@ -58,10 +57,13 @@ LOGS="$RUN/logs"
 PIDFILE="$RUN/neo4j.pid"
 CONSOLE_LOG="$LOGS/console.log"
 MAIN_CLASS=org.neo4j.server.CommunityEntryPoint
+LOG_OFFSET=0  # size of the console log before this start (the fallback wait reads past it)
 
-# JVM flags: the defaults of the Neo4j 5.26 tarball's neo4j.conf (server.jvm.additional), minus
-# -XX:+AlwaysPreTouch (it would commit the whole heap at start). They are also written into
-# neo4j.conf so that Neo4j's own launcher (`cmdline`) produces the same command line.
+# JVM flags: the --add-opens, G1 and log4j flags Neo4j 5.26 ships in its tarball's neo4j.conf
+# (server.jvm.additional; the launcher itself adds only -Dfile.encoding and -Xms/-Xmx), plus the
+# usual companions of that file; -XX:+AlwaysPreTouch is left out on purpose (it would commit the
+# whole heap at start). They are also written into neo4j.conf, so that Neo4j's own launcher
+# (`cmdline`) prints the same command line.
 JVM_FLAGS=(
   -XX:+UseG1GC
   -XX:-OmitStackTraceInFastThrow
@@ -126,6 +128,7 @@ show_logs() {
 
 # Serialise up/down/restart/reset on one run dir (e.g. several pytest-xdist workers).
 take_lock() {
+  mkdir -p "$RUN"
   if command -v flock >/dev/null 2>&1; then
     exec 9>"$RUN/.lock"
     flock -w $((START_TIMEOUT + STOP_TIMEOUT + 600)) 9 || die "could not lock $RUN/.lock"
@@ -151,7 +154,8 @@ import os, sys, time
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 
-uri, user, password, pid, timeout = sys.argv[1:6]
+uri, user, pid, timeout = sys.argv[1:5]
+password = os.environ["NEO4J_WAIT_PASSWORD"]
 pid, deadline = int(pid), time.monotonic() + float(timeout)
 last = None
 while True:
@@ -184,15 +188,19 @@ wait_bolt() {
   local pid="$1" timeout="$2" py rc=0 deadline
   py="$(pick_python)"
   if [[ -n "$py" ]]; then
-    "$py" -c "$WAIT_PY" "bolt://127.0.0.1:$PORT" "$USER_NAME" "$PASSWORD" "$pid" "$timeout" || rc=$?
+    NEO4J_WAIT_PASSWORD="$PASSWORD" \
+      "$py" -c "$WAIT_PY" "bolt://127.0.0.1:$PORT" "$USER_NAME" "$pid" "$timeout" || rc=$?
     return "$rc"
   fi
   # Fallback without the Python driver: the port accepts connections and the server logged
-  # "Started." (it logs that after Bolt is enabled and the databases are online).
+  # "Started." since this start (it logs that after Bolt is enabled and the databases are
+  # online). Weaker than a query: it cannot tell a wrong password.
+  log "no Python with the neo4j driver found; waiting for the TCP port and the log instead"
   deadline=$((SECONDS + timeout))
   while (( SECONDS < deadline )); do
     alive "$pid" || return 2
-    if port_open "$PORT" && grep -q 'INFO  Started\.' "$CONSOLE_LOG" 2>/dev/null; then
+    if port_open "$PORT" && tail -c +$((LOG_OFFSET + 1)) "$CONSOLE_LOG" 2>/dev/null \
+        | grep -q 'INFO  Started\.'; then
       return 0
     fi
     sleep 0.5
@@ -214,15 +222,17 @@ fetch_jars() {
   log "fetching Neo4j jars from Maven Central into $LIB (once) ..."
   tmp="$RUN/lib.partial"
   rm -rf "$tmp"
-  if ! mvn -q -B -f "$POM" -Dneo4j.lib.dir="$tmp" dependency:copy-dependencies >&2; then
+  if ! mvn -q -B -f "$POM" -Dneo4j.lib.dir="$tmp" dependency:copy-dependencies \
+      > "$RUN/mvn-fetch.log" 2>&1; then
+    tail -n 30 "$RUN/mvn-fetch.log" >&2
     rm -rf "$tmp"
-    die "mvn could not fetch the jars (see above)"
+    die "mvn could not fetch the jars (full output in $RUN/mvn-fetch.log)"
   fi
   ls "$tmp"/neo4j-[0-9]*.jar >/dev/null 2>&1 || die "no neo4j-<version>.jar in $tmp after mvn"
   echo "$want" > "$tmp/.fetched-from-pom.sha256"
   rm -rf "$LIB"
   mv "$tmp" "$LIB"
-  log "fetched $(ls "$LIB"/*.jar | wc -l) jars ($(du -sh "$LIB" | cut -f1))"
+  log "fetched $(find "$LIB" -maxdepth 1 -name "*.jar" | wc -l) jars ($(du -sh "$LIB" | cut -f1))"
 }
 
 write_conf() {
@@ -247,8 +257,11 @@ write_conf() {
     echo "server.memory.heap.initial_size=$HEAP"
     echo "server.memory.heap.max_size=$HEAP"
     echo "server.memory.pagecache.size=$PAGECACHE"
+    echo "# Transaction logs are preallocated at 256 MiB each by default (system + neo4j = 512 MiB"
+    echo "# of disk for an empty store); a test server does not need that."
+    echo "db.tx_log.preallocate=false"
     echo "# Unsupported internal setting (integer seconds, default 5): Bolt's netty shutdown waits"
-    echo "# this quiet period twice, which made every SIGTERM stop take ~10 s instead of ~0.5 s."
+    echo "# this quiet period twice: with the default a SIGTERM stop took ~12 s, with 0 it takes ~2 s."
     echo "internal.dbms.bolt.netty_server_shutdown_quiet_period=0"
     for flag in "${JVM_FLAGS[@]}"; do
       echo "server.jvm.additional=$flag"
@@ -307,7 +320,7 @@ cmd_up() {
       return 0
     fi
     explain_wait_failure "$rc" "$pid"
-    show_logs
+    (( rc == 3 )) || show_logs
     exit 1
   fi
   rm -f "$PIDFILE"
@@ -323,6 +336,7 @@ cmd_up() {
 
   server_cmd
   t0=$SECONDS
+  LOG_OFFSET="$(stat -c %s "$CONSOLE_LOG" 2>/dev/null || echo 0)"
   log "starting Neo4j (run dir $RUN, console log $CONSOLE_LOG)"
   {
     echo "==== $(date -u '+%Y-%m-%d %H:%M:%S UTC') starting: ${CMD[*]}"
@@ -330,10 +344,12 @@ cmd_up() {
   # setsid: the server gets its own session, so a Ctrl-C aimed at the caller (e.g. pytest)
   # does not stop it. Without job control the child is no process-group leader, so setsid
   # execs in place and $! is the java process itself.
+  # 9>&-: the server must not inherit the lock's file descriptor (it would hold the lock for
+  # its whole life and block the next up/down).
   if command -v setsid >/dev/null 2>&1; then
-    setsid "${CMD[@]}" >> "$CONSOLE_LOG" 2>&1 < /dev/null &
+    setsid "${CMD[@]}" >> "$CONSOLE_LOG" 2>&1 < /dev/null 9>&- &
   else
-    "${CMD[@]}" >> "$CONSOLE_LOG" 2>&1 < /dev/null &
+    "${CMD[@]}" >> "$CONSOLE_LOG" 2>&1 < /dev/null 9>&- &
   fi
   pid=$!
   echo "$pid" > "$PIDFILE"

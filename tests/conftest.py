@@ -7,11 +7,14 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from neo4j import GraphDatabase
 
-from graph import NetworkXStore
+from graph import GraphStore, NetworkXStore, Settings, open_store
 from loaders import load_bundled
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,9 +54,12 @@ def loaded(loaded_home: Path) -> Iterator[NetworkXStore]:
         yield s
 
 
-def run_cli(home: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """The installed ``partnermap`` console script, in a real subprocess."""
-    env = {**os.environ, "PARTNERMAP_HOME": str(home)}
+def run_cli(
+    home: Path, *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The installed ``partnermap`` console script, in a real subprocess (embedded store unless
+    ``env`` says otherwise)."""
+    env = {**os.environ, "PARTNERMAP_HOME": str(home), "PARTNERMAP_STORE": "embedded", **(env or {})}
     return subprocess.run(
         [str(PARTNERMAP), *args],
         capture_output=True,
@@ -68,3 +74,92 @@ def snapshot(home: Path) -> bytes | None:
     """The store's file as bytes (``None`` when there is none), to prove it did not change."""
     path = home / "graph.json"
     return path.read_bytes() if path.exists() else None
+
+
+# --- Neo4j: a real server, started by the project's own script ---------------------------
+
+SERVER_SCRIPT = REPO / "scripts" / "neo4j-server.sh"
+NO_NEO4J = (
+    "NEO4J TESTS NOT RUN: NEO4J_URI is not set and java or mvn is missing, so no Neo4j server "
+    "could be started (install Java 17 and Maven, or set NEO4J_URI)"
+)
+
+
+@dataclass
+class Neo4jServer:
+    uri: str
+    username: str
+    password: str
+    managed: bool
+    """True when the project's script runs this server, so tests may stop and start it."""
+
+    def settings(self, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "store": "neo4j",
+            "neo4j_uri": self.uri,
+            "neo4j_username": self.username,
+            "neo4j_password": self.password,
+            **overrides,
+        }
+        return Settings(**values)
+
+    def env(self) -> dict[str, str]:
+        return {
+            "PARTNERMAP_STORE": "neo4j",
+            "NEO4J_URI": self.uri,
+            "NEO4J_USERNAME": self.username,
+            "NEO4J_PASSWORD": self.password,
+        }
+
+    def script(self, command: str) -> None:
+        subprocess.run(["bash", str(SERVER_SCRIPT), command], check=True, timeout=300)
+
+    def wipe(self) -> None:
+        with GraphDatabase.driver(self.uri, auth=(self.username, self.password)) as driver:
+            driver.execute_query("MATCH (n) DETACH DELETE n")
+
+
+def _script_status() -> bool:
+    result = subprocess.run(
+        ["bash", str(SERVER_SCRIPT), "status"], capture_output=True, check=False, timeout=60
+    )
+    return result.returncode == 0
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[Neo4jServer]:
+    username = os.environ.get("NEO4J_USERNAME", "neo4j")
+    password = os.environ.get("NEO4J_PASSWORD", "partnermap-test")
+    if uri := os.environ.get("NEO4J_URI"):
+        yield Neo4jServer(uri, username, password, managed=_script_status())
+        return
+    if not (shutil.which("java") and shutil.which("mvn")):
+        if os.environ.get("CI") == "true":
+            pytest.fail(NO_NEO4J)
+        pytest.skip(NO_NEO4J)
+    was_running = _script_status()
+    result = subprocess.run(
+        ["bash", str(SERVER_SCRIPT), "up"], capture_output=True, text=True, check=False, timeout=600
+    )
+    if result.returncode != 0:
+        pytest.fail(f"the Neo4j server did not start:\n{result.stderr[-4000:]}")
+    uri = result.stdout.strip().splitlines()[-1].removeprefix("NEO4J_URI=")
+    yield Neo4jServer(uri, username, password, managed=True)
+    if not was_running:
+        subprocess.run(["bash", str(SERVER_SCRIPT), "down"], check=False, timeout=300)
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for an empty store of each backend."""
+    if request.param == "embedded":
+        return Settings(home=tmp_path / "store")
+    server: Neo4jServer = request.getfixturevalue("neo4j_server")
+    server.wipe()
+    return server.settings()
+
+
+@pytest.fixture
+def any_store(backend: Settings) -> Iterator[GraphStore]:
+    with open_store(backend) as s:
+        yield s

@@ -1,0 +1,149 @@
+"""One contract for both backends: whatever the embedded store returns, Neo4j returns too.
+
+Each test runs on an empty store of each backend (``any_store``) and compares it with a
+reference: the bundled data in the embedded store, loaded once per session.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import Neo4jServer, run_cli
+
+from graph import (
+    GraphStore,
+    InvalidInput,
+    Link,
+    LinkKind,
+    LoadRejected,
+    NetworkXStore,
+    Node,
+    NodeKind,
+    Source,
+    node_with_links,
+)
+from loaders import load_bundled, load_files
+
+
+@pytest.fixture(scope="module")
+def reference(bundled_home: Path) -> NetworkXStore:
+    return NetworkXStore(bundled_home)
+
+
+def by_id(nodes: list[Node]) -> list[Node]:
+    return sorted(nodes, key=lambda n: n.id)
+
+
+def by_key(links: list[Link]) -> list[Link]:
+    return sorted(links, key=lambda k: k.key)
+
+
+def test_load_gives_the_same_graph(any_store: GraphStore, reference: NetworkXStore) -> None:
+    report = load_bundled(any_store)
+    assert report.stored
+    assert by_id(list(any_store.iter_nodes())) == by_id(list(reference.iter_nodes()))
+    assert by_key(list(any_store.iter_links())) == by_key(list(reference.iter_links()))
+    for day in (None, date.today(), date(2020, 1, 1)):
+        assert any_store.stats(day) == reference.stats(day)
+
+
+def test_show_and_neighbours(any_store: GraphStore, reference: NetworkXStore) -> None:
+    load_bundled(any_store)
+    for node_id in ("E08000035", "E10000006", "E47000013", "E92000001", "S12000036"):
+        assert node_with_links(any_store, node_id) == node_with_links(reference, node_id)
+        assert any_store.links_of(node_id) == reference.links_of(node_id)
+    keys = [("E08000035", LinkKind.BORDERS, "E08000036"), ("E08000035", LinkKind.WITHIN, "X")]
+    assert any_store.get_links(keys) == reference.get_links(keys)
+    assert any_store.get_nodes(["E08000035", "nope"]) == reference.get_nodes(["E08000035", "nope"])
+    assert any_store.former_codes() == reference.former_codes() == {
+        "E08000016": "E08000038",
+        "E08000019": "E08000039",
+    }
+
+
+def test_analysis_graph_is_the_same(any_store: GraphStore, reference: NetworkXStore) -> None:
+    load_bundled(any_store)
+    G, H = any_store.graph(date.today()), reference.graph(date.today())
+    assert list(G.nodes(data=True)) == list(H.nodes(data=True))
+    assert list(G.edges(keys=True, data=True)) == list(H.edges(keys=True, data=True))
+
+
+def test_reload_is_idempotent(any_store: GraphStore) -> None:
+    load_bundled(any_store)
+    version, stats = any_store.data_version(), any_store.stats(None)
+    report = load_bundled(any_store)
+    assert [f.nodes["unchanged"] for f in report.files] == [430, 0]
+    assert [f.links["unchanged"] for f in report.files] == [0, 1929]
+    assert any_store.data_version() == version
+    assert any_store.stats(None) == stats
+
+
+def test_rejected_load_changes_nothing(any_store: GraphStore, tmp_path: Path) -> None:
+    load_bundled(any_store)
+    version, stats = any_store.data_version(), any_store.stats(None)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,kind,name\nE06000001,council,Renamed\nE99000001,council,Nowhere\n")
+    with pytest.raises(LoadRejected):
+        load_files(any_store, [bad])
+    assert any_store.data_version() == version
+    assert any_store.stats(None) == stats
+    node = any_store.get_node("E06000001")
+    assert node is not None and node.name == "Hartlepool"
+
+
+def test_update_and_time_bounded_links(any_store: GraphStore, tmp_path: Path) -> None:
+    nodes = tmp_path / "nodes.csv"
+    nodes.write_text(
+        "id,kind,name,ca_type,mayoral\n"
+        "E06000001,council,Hartlepool,,\n"
+        "E47000006,combined_authority,Tees Valley,ca,true\n"
+    )
+    links = tmp_path / "links.csv"
+    links.write_text(
+        "from_id,kind,to_id,role,valid_from,valid_to\n"
+        "E06000001,member_of,E47000006,constituent,2016-04-01,2030-03-31\n"
+    )
+    load_files(any_store, [nodes, links], vintage="2026")
+    (link,) = any_store.links_of("E06000001")
+    assert (link.valid_from, link.valid_to) == (date(2016, 4, 1), date(2030, 3, 31))
+    assert link.sources == (Source(dataset="links.csv", vintage="2026"),)
+    assert any_store.stats(date(2015, 1, 1)).links == {}
+    assert any_store.stats(date(2020, 1, 1)).links == {"member_of": 1}
+    tees = any_store.get_node("E47000006")
+    assert tees is not None and tees.attrs["mayoral"] is True and tees.kind is NodeKind.COMBINED_AUTHORITY
+    renamed = tmp_path / "renamed_2027.csv"
+    renamed.write_text("id,kind,name\nE06000001,council,Hartlepool Borough\n")
+    report = load_files(any_store, [renamed])
+    assert report.files[0].nodes["updated"] == 1
+    node = any_store.get_node("E06000001")
+    assert node is not None and node.name == "Hartlepool Borough"
+    assert [str(s) for s in node.sources] == ["nodes.csv@2026", "renamed_2027.csv@2027"]
+
+
+def test_write_refuses_links_to_missing_nodes(any_store: GraphStore) -> None:
+    link = Link(from_id="E06000001", kind=LinkKind.BORDERS, to_id="E06000004")
+    with pytest.raises(InvalidInput):
+        any_store.write([], [link])
+    assert any_store.stats(None).links == {}
+
+
+def test_cli_on_neo4j_counts_as_embedded(neo4j_server: Neo4jServer, tmp_path: Path) -> None:
+    neo4j_server.wipe()
+    env = neo4j_server.env()
+    first = run_cli(tmp_path, "load", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "stored (neo4j:" in first.stdout
+    on_neo4j = json.loads(run_cli(tmp_path, "stats", "--json", env=env).stdout)
+    again = run_cli(tmp_path, "load", env=env)
+    assert "1929 unchanged" in again.stdout
+    assert json.loads(run_cli(tmp_path, "stats", "--json", env=env).stdout) == on_neo4j
+    assert run_cli(tmp_path, "load").returncode == 0
+    embedded = json.loads(run_cli(tmp_path, "stats", "--json").stdout)
+    assert on_neo4j == embedded
+    shown = run_cli(tmp_path, "show", "E08000035", "--json", env=env)
+    assert json.loads(shown.stdout) == json.loads(
+        run_cli(tmp_path, "show", "E08000035", "--json").stdout
+    )
