@@ -12,7 +12,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from graph import LoadRejected, PartnermapError, Settings, node_with_links, open_store
+from graph import (
+    LoadRejected,
+    Outcome,
+    PartnermapError,
+    Settings,
+    copy_graph,
+    node_with_links,
+    open_store,
+)
 from loaders import FORMATS, load_bundled, load_files
 
 logger = logging.getLogger("partnermap")
@@ -31,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"partnermap: error: bad setting: {e}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    if settings.log_level != "DEBUG":  # the driver logs each retry; our errors say it once
+        logging.getLogger("neo4j").setLevel(logging.ERROR)
     try:
         result: int = args.run(settings, args)
     except LoadRejected as e:
@@ -76,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("id", metavar="ID")
     show.add_argument("--json", action="store_true")
     show.set_defaults(run=_show)
+
+    copy = commands.add_parser("copy", help="copy the whole graph from one backend to the other")
+    copy.add_argument("--from", dest="source", choices=["embedded", "neo4j"], required=True)
+    copy.add_argument("--to", dest="target", choices=["embedded", "neo4j"], required=True)
+    copy.add_argument(
+        "--replace", action="store_true", help="make the target exactly the source (else merge)"
+    )
+    copy.set_defaults(run=_copy)
 
     serve = commands.add_parser("serve", help="serve the HTTP API")
     serve.add_argument("--host", help="address (PARTNERMAP_HOST, default 127.0.0.1)")
@@ -146,6 +164,25 @@ def _show(settings: Settings, args: argparse.Namespace) -> int:
         note = f"  [{', '.join(extra)}]" if extra else ""
         who = f"{other['id']:<10} {other['name']} ({other['kind']})"
         print(f"  {link['kind']:<13} {arrow} {who}{note}")
+    return 0
+
+
+def _copy(settings: Settings, args: argparse.Namespace) -> int:
+    if args.source == args.target:
+        print("partnermap: error: --from and --to name the same store", file=sys.stderr)
+        return 2
+    source_settings = settings.model_copy(update={"store": args.source})
+    target_settings = settings.model_copy(update={"store": args.target})
+    with open_store(source_settings) as source, open_store(target_settings) as target:
+        plan = copy_graph(source, target, replace=args.replace)
+        version = target.data_version()
+    if args.replace:
+        print(f"{args.target} now holds {len(plan.nodes)} nodes and {len(plan.links)} links")
+    else:
+        for part, outcomes in (("nodes", plan.node_outcomes), ("links", plan.link_outcomes)):
+            counts = {o: outcomes.count(o) for o in Outcome}
+            print(f"{part}: " + ", ".join(f"{n} {o}" for o, n in counts.items()))
+    print(f"stored ({version})")
     return 0
 
 

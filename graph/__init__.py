@@ -1,7 +1,7 @@
 """The graph: model, store interface, backends, settings and errors."""
 
 from graph.backends import open_store
-from graph.changes import Outcome, Plan, plan_changes
+from graph.changes import Outcome, Plan, copy_graph, plan_changes
 from graph.errors import (
     InvalidInput,
     LoaderError,
@@ -56,6 +56,7 @@ __all__ = [
     "Stats",
     "StoreBusy",
     "StoreUnavailable",
+    "copy_graph",
     "link_dict",
     "node_dict",
     "node_with_links",

@@ -61,3 +61,21 @@ def _outcome(old: object | None, new: object) -> Outcome:
     if old is None:
         return Outcome.CREATED
     return Outcome.UNCHANGED if old == new else Outcome.UPDATED
+
+
+def copy_graph(source: GraphStore, target: GraphStore, *, replace: bool = False) -> Plan:
+    """Copy every node and link of ``source`` into ``target`` in one all-or-nothing write.
+
+    Without ``replace`` the records are merged into what ``target`` holds; with it, ``target``
+    ends up holding exactly ``source``'s graph.
+    """
+    nodes = sorted(source.iter_nodes(), key=lambda n: n.id)
+    links = sorted(source.iter_links(), key=lambda k: k.key)
+    if replace:
+        plan = Plan(nodes=nodes, links=links)
+        target.write(nodes, links, replace=True)
+        return plan
+    plan = plan_changes(target, nodes, links)
+    if plan.nodes or plan.links:
+        target.write(plan.nodes, plan.links)
+    return plan

@@ -71,6 +71,7 @@ BUMP_VERSION = (
     "MERGE (m:PartnermapMeta {key: 'graph'}) "
     "SET m.version = coalesce(m.version, 0) + 1 RETURN m.version AS version"
 )
+DELETE_ALL = "MATCH (n:Node) DETACH DELETE n"
 GET_VERSION = "MATCH (m:PartnermapMeta {key: 'graph'}) RETURN m.version AS version"
 GET_NODES = "MATCH (n:Node) WHERE n.id IN $ids RETURN labels(n) AS labels, properties(n) AS props"
 ALL_NODES = "MATCH (n:Node) RETURN labels(n) AS labels, properties(n) AS props"
@@ -117,13 +118,14 @@ class Neo4jStore(GraphStore):
         self._driver.close()
 
     def _translate(self, e: Exception) -> StoreUnavailable:
+        logger.debug("Neo4j at %s: %r", self.uri, e)
         if isinstance(e, AuthError):
             return StoreUnavailable(
                 f"Neo4j at {self.uri} refused the username or password",
                 hint="set NEO4J_USERNAME and NEO4J_PASSWORD to the server's",
             )
         return StoreUnavailable(
-            f"cannot reach Neo4j at {self.uri} ({type(e).__name__}: {e})",
+            f"cannot reach Neo4j at {self.uri}",
             hint="start it (make neo4j-up) or set NEO4J_URI to a running server",
         )
 
@@ -141,6 +143,7 @@ class Neo4jStore(GraphStore):
         if self._schema_ready:
             return
         try:
+            self._driver.verify_connectivity()  # fails at once, where queries would retry
             for statement in SCHEMA:
                 self._driver.execute_query(statement, database_=self.database)
         except (ServiceUnavailable, SessionExpired, AuthError, OSError) as e:
@@ -193,10 +196,12 @@ class Neo4jStore(GraphStore):
 
     # --- writing -----------------------------------------------------------------------
 
-    def write(self, nodes: Sequence[Node], links: Sequence[Link]) -> None:
+    def write(self, nodes: Sequence[Node], links: Sequence[Link], *, replace: bool = False) -> None:
         self._ensure_schema()
         incoming = {n.id for n in nodes}
         ends = {e for k in links for e in (k.from_id, k.to_id)} - incoming
+        if ends and replace:
+            raise InvalidInput(f"links to nodes that are not in the new graph: {min(ends)}")
         if ends:
             present = set(self.get_nodes(ends))
             missing = sorted(ends - present)
@@ -207,7 +212,7 @@ class Neo4jStore(GraphStore):
                 )
         try:
             with self._driver.session(database=self.database) as session:
-                session.execute_write(_write_all, nodes, links)
+                session.execute_write(_write_all, nodes, links, replace)
         except (ServiceUnavailable, SessionExpired, AuthError, OSError) as e:
             raise self._translate(e) from e
         except Neo4jError as e:
@@ -217,7 +222,11 @@ class Neo4jStore(GraphStore):
             ) from e
 
 
-def _write_all(tx: ManagedTransaction, nodes: Sequence[Node], links: Sequence[Link]) -> None:
+def _write_all(
+    tx: ManagedTransaction, nodes: Sequence[Node], links: Sequence[Link], replace: bool
+) -> None:
+    if replace:
+        tx.run(DELETE_ALL).consume()
     by_kind: dict[NodeKind, list[dict[str, Any]]] = {}
     for node in nodes:
         by_kind.setdefault(node.kind, []).append({"id": node.id, "props": _node_props(node)})

@@ -95,9 +95,11 @@ class NetworkXStore(GraphStore):
 
     # --- writing -----------------------------------------------------------------------
 
-    def write(self, nodes: Sequence[Node], links: Sequence[Link]) -> None:
+    def write(self, nodes: Sequence[Node], links: Sequence[Link], *, replace: bool = False) -> None:
         with self._locked():
             self._fresh()
+            if replace:
+                self._G = nx.MultiDiGraph()
             G = self._G
             incoming = {n.id for n in nodes}
             for link in links:

@@ -41,10 +41,11 @@ class GraphStore(ABC):
         """The stored links among ``keys`` (in canonical orientation)."""
 
     @abstractmethod
-    def write(self, nodes: Sequence[Node], links: Sequence[Link]) -> None:
+    def write(self, nodes: Sequence[Node], links: Sequence[Link], *, replace: bool = False) -> None:
         """Store ``nodes`` and ``links``, replacing records with the same key, all or nothing.
 
-        Every link's ends must be stored already or be among ``nodes``.
+        Every link's ends must be stored already or be among ``nodes``. With ``replace`` the
+        store afterwards holds exactly ``nodes`` and ``links`` (still all or nothing).
         """
 
     @abstractmethod

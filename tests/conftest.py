@@ -59,7 +59,12 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """The installed ``partnermap`` console script, in a real subprocess (embedded store unless
     ``env`` says otherwise)."""
-    env = {**os.environ, "PARTNERMAP_HOME": str(home), "PARTNERMAP_STORE": "embedded", **(env or {})}
+    env = {
+        **os.environ,
+        "PARTNERMAP_HOME": str(home),
+        "PARTNERMAP_STORE": "embedded",
+        **(env or {}),
+    }
     return subprocess.run(
         [str(PARTNERMAP), *args],
         capture_output=True,

@@ -58,10 +58,14 @@ def test_show_and_neighbours(any_store: GraphStore, reference: NetworkXStore) ->
     keys = [("E08000035", LinkKind.BORDERS, "E08000036"), ("E08000035", LinkKind.WITHIN, "X")]
     assert any_store.get_links(keys) == reference.get_links(keys)
     assert any_store.get_nodes(["E08000035", "nope"]) == reference.get_nodes(["E08000035", "nope"])
-    assert any_store.former_codes() == reference.former_codes() == {
-        "E08000016": "E08000038",
-        "E08000019": "E08000039",
-    }
+    assert (
+        any_store.former_codes()
+        == reference.former_codes()
+        == {
+            "E08000016": "E08000038",
+            "E08000019": "E08000039",
+        }
+    )
 
 
 def test_analysis_graph_is_the_same(any_store: GraphStore, reference: NetworkXStore) -> None:
@@ -113,7 +117,11 @@ def test_update_and_time_bounded_links(any_store: GraphStore, tmp_path: Path) ->
     assert any_store.stats(date(2015, 1, 1)).links == {}
     assert any_store.stats(date(2020, 1, 1)).links == {"member_of": 1}
     tees = any_store.get_node("E47000006")
-    assert tees is not None and tees.attrs["mayoral"] is True and tees.kind is NodeKind.COMBINED_AUTHORITY
+    assert (
+        tees is not None
+        and tees.attrs["mayoral"] is True
+        and tees.kind is NodeKind.COMBINED_AUTHORITY
+    )
     renamed = tmp_path / "renamed_2027.csv"
     renamed.write_text("id,kind,name\nE06000001,council,Hartlepool Borough\n")
     report = load_files(any_store, [renamed])

@@ -1,0 +1,107 @@
+"""Neo4j faults, against the real server: not running, wrong password, stopped mid-load."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PARTNERMAP, Neo4jServer, run_cli
+from neo4j import GraphDatabase
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_not_running(neo4j_server: Neo4jServer, tmp_path: Path) -> None:
+    uri = f"bolt://127.0.0.1:{free_port()}"
+    result = run_cli(tmp_path, "stats", env={**neo4j_server.env(), "NEO4J_URI": uri})
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"partnermap: error: cannot reach Neo4j at {uri}")
+    assert "make neo4j-up" in line and "NEO4J_URI" in line
+
+
+def test_wrong_password(neo4j_server: Neo4jServer, tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "stats", env={**neo4j_server.env(), "NEO4J_PASSWORD": "wrong-one"})
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert f"Neo4j at {neo4j_server.uri} refused the username or password" in line
+    assert "NEO4J_PASSWORD" in line
+
+
+def running_writes(server: Neo4jServer) -> int:
+    with GraphDatabase.driver(server.uri, auth=(server.username, server.password)) as driver:
+        records, _, _ = driver.execute_query(
+            "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS 'UNWIND $rows' "
+            "RETURN count(*) AS n"
+        )
+    n: int = records[0]["n"]
+    return n
+
+
+def test_server_stopped_in_the_middle_of_a_load(neo4j_server: Neo4jServer, tmp_path: Path) -> None:
+    if not neo4j_server.managed:
+        pytest.skip("NEO4J_URI names a server this project's script does not run")
+    neo4j_server.wipe()
+    env = neo4j_server.env()
+    assert run_cli(tmp_path, "load", env=env).returncode == 0
+    before = run_cli(tmp_path, "stats", "--all", "--json", env=env).stdout
+    big = tmp_path / "big.csv"
+    with big.open("w") as f:
+        f.write("id,kind,name\n")
+        f.writelines(f"E06{100000 + i:06d},council,Synthetic {i}\n" for i in range(400_000))
+    load = subprocess.Popen(
+        [str(PARTNERMAP), "load", str(big)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while running_writes(neo4j_server) == 0:
+            assert load.poll() is None, "the load ended before the server could be stopped"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        neo4j_server.script("down")
+        _, err = load.communicate(timeout=300)
+    finally:
+        neo4j_server.script("up")
+    assert load.returncode == 1
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("partnermap: error: ")
+    assert neo4j_server.uri in last
+    after = run_cli(tmp_path, "stats", "--all", "--json", env=env).stdout
+    assert json.loads(after) == json.loads(before)
+
+
+def test_copy_between_backends(neo4j_server: Neo4jServer, loaded_home: Path) -> None:
+    neo4j_server.wipe()
+    env = neo4j_server.env()
+    to_neo4j = run_cli(loaded_home, "copy", "--from", "embedded", "--to", "neo4j", env=env)
+    assert to_neo4j.returncode == 0, to_neo4j.stderr
+    assert "nodes: 430 created, 0 updated, 0 unchanged" in to_neo4j.stdout
+    embedded = json.loads(run_cli(loaded_home, "stats", "--all", "--json").stdout)
+    assert json.loads(run_cli(loaded_home, "stats", "--all", "--json", env=env).stdout) == embedded
+    # Back into a fresh embedded store, replacing whatever it held.
+    back_home = loaded_home.parent / "back"
+    partial = loaded_home.parent / "one.csv"
+    partial.write_text("id,kind,name\nE06999999,council,Only here\n")
+    assert run_cli(back_home, "load", str(partial)).returncode == 0
+    back = run_cli(back_home, "copy", "--from", "neo4j", "--to", "embedded", "--replace", env=env)
+    assert back.returncode == 0, back.stderr
+    assert json.loads(run_cli(back_home, "stats", "--all", "--json").stdout) == embedded
+    shown = run_cli(back_home, "show", "E08000035", "--json").stdout
+    assert json.loads(shown) == json.loads(
+        run_cli(loaded_home, "show", "E08000035", "--json").stdout
+    )
+    assert run_cli(back_home, "show", "E06999999").returncode == 1
