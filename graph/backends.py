@@ -15,5 +15,6 @@ def open_store(settings: Settings) -> GraphStore:
             username=settings.neo4j_username,
             password=settings.neo4j_password.get_secret_value(),
             database=settings.neo4j_database,
+            single_transaction_rows=settings.neo4j_transaction_rows,
         )
     return NetworkXStore(settings.home)

@@ -1,9 +1,15 @@
 """The Neo4j backend: the graph in a Neo4j 5 database, through the official driver over Bolt.
 
-Every node has the label ``Node`` (unique ``id``) and one label for its kind; each link kind is
-one relationship type. Labels and types come only from the model's enums; every query is a
-constant string with ``$parameters``. A write is one transaction: ``UNWIND $rows`` batches of
-nodes, then of links, then the data version, committed together or not at all.
+Every node has the label ``Node`` (unique ``id`` within its generation) and one label for its
+kind; each link kind is one relationship type (``graph.cypher`` has every statement).
+
+Writes are all or nothing. A write of up to ``single_transaction_rows`` records is one
+transaction: ``UNWIND $rows`` batches of nodes, then of links, then the version, committed
+together. A larger write (a million links would outgrow the server's transaction memory) is
+staged: the current generation is copied to a new one, the changes are written into the copy
+in batches of their own, and one small transaction makes the copy current, provided no other
+write came in meanwhile. Readers see the old generation until that moment; a load that dies
+midway leaves a stale generation that the next large write deletes.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph.errors import InvalidInput, StoreUnavailable
+from graph import cypher
+from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
 from graph.model import Link, LinkKey, LinkKind, Node, NodeKind, Scalar, Source
 from graph.store import GraphStore
 
@@ -25,68 +32,9 @@ logger = logging.getLogger(__name__)
 
 BATCH = 5_000
 
-LABELS = {
-    NodeKind.COUNCIL: "Council",
-    NodeKind.COMBINED_AUTHORITY: "CombinedAuthority",
-    NodeKind.REGION: "Region",
-    NodeKind.NATION: "Nation",
-}
-TYPES = {kind: kind.value.upper() for kind in LinkKind}
-NODE_KINDS = {v: k for k, v in LABELS.items()}
-LINK_KINDS = {v: k for k, v in TYPES.items()}
-RESERVED = {"id", "kind", "name", "valid_from", "valid_to", "sources", "attr_keys", "role"}
-
-SCHEMA = (
-    "CREATE CONSTRAINT partnermap_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT partnermap_meta_key IF NOT EXISTS "
-    "FOR (m:PartnermapMeta) REQUIRE m.key IS UNIQUE",
-)
-
-_ALL_LABELS = ":".join(LABELS.values())
-# One constant query per node kind and per link kind, made here from the enums only.
-WRITE_NODES = {
-    kind: (
-        "UNWIND $rows AS row MERGE (n:Node {id: row.id}) "
-        f"REMOVE n:{_ALL_LABELS} SET n = row.props, n:{label}"
-    )
-    for kind, label in LABELS.items()
-}
-WRITE_LINKS = {
-    kind: (
-        "UNWIND $rows AS row "
-        "MATCH (a:Node {id: row.from_id}) MATCH (b:Node {id: row.to_id}) "
-        f"MERGE (a)-[r:{rel}]->(b) SET r = row.props"
-    )
-    for kind, rel in TYPES.items()
-}
-GET_LINKS = {
-    kind: (
-        "UNWIND $pairs AS pair "
-        f"MATCH (a:Node {{id: pair[0]}})-[r:{rel}]->(b:Node {{id: pair[1]}}) "
-        "RETURN a.id AS from_id, b.id AS to_id, type(r) AS type, properties(r) AS props"
-    )
-    for kind, rel in TYPES.items()
-}
-BUMP_VERSION = (
-    "MERGE (m:PartnermapMeta {key: 'graph'}) "
-    "SET m.version = coalesce(m.version, 0) + 1 RETURN m.version AS version"
-)
-DELETE_ALL = "MATCH (n:Node) DETACH DELETE n"
-GET_VERSION = "MATCH (m:PartnermapMeta {key: 'graph'}) RETURN m.version AS version"
-GET_NODES = "MATCH (n:Node) WHERE n.id IN $ids RETURN labels(n) AS labels, properties(n) AS props"
-ALL_NODES = "MATCH (n:Node) RETURN labels(n) AS labels, properties(n) AS props"
-ALL_LINKS = (
-    "MATCH (a:Node)-[r]->(b:Node) "
-    "RETURN a.id AS from_id, b.id AS to_id, type(r) AS type, properties(r) AS props"
-)
-LINKS_OF = (
-    "MATCH (n:Node {id: $id})-[r]-(:Node) "
-    "RETURN startNode(r).id AS from_id, endNode(r).id AS to_id, type(r) AS type, "
-    "properties(r) AS props"
-)
-FORMER_CODES = (
-    "MATCH (n:Node) WHERE n.former_codes IS NOT NULL RETURN n.id AS id, n.former_codes AS codes"
-)
+NODE_KINDS = {v: k for k, v in cypher.LABELS.items()}
+LINK_KINDS = {v: k for k, v in cypher.TYPES.items()}
+RESERVED = {"id", "g", "kind", "name", "valid_from", "valid_to", "sources", "attr_keys", "role"}
 
 
 class Neo4jStore(GraphStore):
@@ -100,6 +48,7 @@ class Neo4jStore(GraphStore):
         password: str,
         database: str = "neo4j",
         connection_timeout: float = 10.0,
+        single_transaction_rows: int = 50_000,
     ) -> None:
         self.uri = uri
         self.database = database
@@ -111,6 +60,7 @@ class Neo4jStore(GraphStore):
             notifications_min_severity="OFF",
         )
         self._schema_ready = False
+        self.single_transaction_rows = single_transaction_rows
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -144,7 +94,7 @@ class Neo4jStore(GraphStore):
             return
         try:
             self._driver.verify_connectivity()  # fails at once, where queries would retry
-            for statement in SCHEMA:
+            for statement in cypher.SCHEMA:
                 self._driver.execute_query(statement, database_=self.database)
         except (ServiceUnavailable, SessionExpired, AuthError, OSError) as e:
             raise self._translate(e) from e
@@ -156,7 +106,7 @@ class Neo4jStore(GraphStore):
         wanted = list(dict.fromkeys(ids))
         found: dict[str, Node] = {}
         for start in range(0, len(wanted), BATCH):
-            for record in self._read(GET_NODES, ids=wanted[start : start + BATCH]):
+            for record in self._read(cypher.GET_NODES, ids=wanted[start : start + BATCH]):
                 node = _node(record["labels"], record["props"])
                 found[node.id] = node
         return found
@@ -168,31 +118,35 @@ class Neo4jStore(GraphStore):
         found: dict[LinkKey, Link] = {}
         for kind, pairs in by_kind.items():
             for start in range(0, len(pairs), BATCH):
-                for record in self._read(GET_LINKS[kind], pairs=pairs[start : start + BATCH]):
+                for record in self._read(
+                    cypher.GET_LINKS[kind], pairs=pairs[start : start + BATCH]
+                ):
                     link = _link(record)
                     found[link.key] = link
         return found
 
     def links_of(self, node_id: str) -> list[Link]:
-        return sorted((_link(r) for r in self._read(LINKS_OF, id=node_id)), key=lambda k: k.key)
+        return sorted(
+            (_link(r) for r in self._read(cypher.LINKS_OF, id=node_id)), key=lambda k: k.key
+        )
 
     def iter_nodes(self) -> Iterator[Node]:
-        return (_node(r["labels"], r["props"]) for r in self._read(ALL_NODES))
+        return (_node(r["labels"], r["props"]) for r in self._read(cypher.ALL_NODES))
 
     def iter_links(self) -> Iterator[Link]:
-        return (_link(r) for r in self._read(ALL_LINKS))
+        return (_link(r) for r in self._read(cypher.ALL_LINKS))
 
     def former_codes(self) -> dict[str, str]:
         return {
             code: r["id"]
-            for r in self._read(FORMER_CODES)
+            for r in self._read(cypher.FORMER_CODES)
             for code in str(r["codes"]).split(";")
             if code
         }
 
     def data_version(self) -> str:
-        records = self._read(GET_VERSION)
-        return f"neo4j:{records[0]['version'] if records else 0}"
+        (state,) = self._read(cypher.GET_STATE)
+        return f"neo4j:{state['version']}"
 
     # --- writing -----------------------------------------------------------------------
 
@@ -203,16 +157,19 @@ class Neo4jStore(GraphStore):
         if ends and replace:
             raise InvalidInput(f"links to nodes that are not in the new graph: {min(ends)}")
         if ends:
-            present = set(self.get_nodes(ends))
-            missing = sorted(ends - present)
+            missing = sorted(ends - set(self.get_nodes(ends)))
             if missing:
                 raise InvalidInput(
                     f"links to nodes that are not stored: {', '.join(missing[:5])}",
                     hint="load the nodes first, or in the same load",
                 )
+        node_rows, link_rows = _rows(nodes, links)
         try:
-            with self._driver.session(database=self.database) as session:
-                session.execute_write(_write_all, nodes, links, replace)
+            if len(nodes) + len(links) <= self.single_transaction_rows:
+                with self._driver.session(database=self.database) as session:
+                    session.execute_write(_write_in_one, node_rows, link_rows, replace)
+            else:
+                self._write_staged(node_rows, link_rows, replace)
         except (ServiceUnavailable, SessionExpired, AuthError, OSError) as e:
             raise self._translate(e) from e
         except Neo4jError as e:
@@ -221,27 +178,74 @@ class Neo4jStore(GraphStore):
                 hint="nothing was stored; check the server log",
             ) from e
 
+    def _write_staged(self, node_rows: NodeRows, link_rows: LinkRows, replace: bool) -> None:
+        with self._driver.session(database=self.database) as session:
+            for record in session.run(cypher.STALE_GENERATIONS).data():
+                logger.info("deleting stale generation %s", record["stale"])
+                session.run(cypher.DELETE_GENERATION, g=record["stale"]).consume()
+            state = session.run(cypher.GET_STATE).single(strict=True)
+            old, base = state["g"], state["version"]
+            new = old + 1
+            if not replace:
+                for copy in (*cypher.COPY_NODES.values(), *cypher.COPY_LINKS.values()):
+                    session.run(copy, old=old, new=new).consume()
+            for statement, batch in _batches(node_rows, link_rows):
+                session.execute_write(_run, statement, batch, new)
+            swapped = session.execute_write(_swap, base, new)
+            if not swapped:
+                session.run(cypher.DELETE_GENERATION, g=new).consume()
+                raise StoreBusy(
+                    f"another write reached Neo4j at {self.uri} during this load",
+                    hint="nothing was stored; run the load again",
+                )
+            session.run(cypher.DELETE_GENERATION, g=old).consume()
 
-def _write_all(
-    tx: ManagedTransaction, nodes: Sequence[Node], links: Sequence[Link], replace: bool
-) -> None:
-    if replace:
-        tx.run(DELETE_ALL).consume()
-    by_kind: dict[NodeKind, list[dict[str, Any]]] = {}
+
+NodeRows = dict[NodeKind, list[dict[str, Any]]]
+LinkRows = dict[LinkKind, list[dict[str, Any]]]
+
+
+def _rows(nodes: Sequence[Node], links: Sequence[Link]) -> tuple[NodeRows, LinkRows]:
+    node_rows: NodeRows = {}
     for node in nodes:
-        by_kind.setdefault(node.kind, []).append({"id": node.id, "props": _node_props(node)})
-    for kind, rows in by_kind.items():
-        for start in range(0, len(rows), BATCH):
-            tx.run(WRITE_NODES[kind], rows=rows[start : start + BATCH]).consume()
-    links_by_kind: dict[LinkKind, list[dict[str, Any]]] = {}
+        node_rows.setdefault(node.kind, []).append({"id": node.id, "props": _node_props(node)})
+    link_rows: LinkRows = {}
     for link in links:
-        links_by_kind.setdefault(link.kind, []).append(
+        link_rows.setdefault(link.kind, []).append(
             {"from_id": link.from_id, "to_id": link.to_id, "props": _link_props(link)}
         )
-    for link_kind, rows in links_by_kind.items():
+    return node_rows, link_rows
+
+
+def _batches(
+    node_rows: NodeRows, link_rows: LinkRows
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Every write statement with its batches of rows: nodes first, then links."""
+    for node_kind, rows in node_rows.items():
         for start in range(0, len(rows), BATCH):
-            tx.run(WRITE_LINKS[link_kind], rows=rows[start : start + BATCH]).consume()
-    tx.run(BUMP_VERSION).consume()
+            yield cypher.WRITE_NODES[node_kind], rows[start : start + BATCH]
+    for link_kind, rows in link_rows.items():
+        for start in range(0, len(rows), BATCH):
+            yield cypher.WRITE_LINKS[link_kind], rows[start : start + BATCH]
+
+
+def _write_in_one(
+    tx: ManagedTransaction, node_rows: NodeRows, link_rows: LinkRows, replace: bool
+) -> None:
+    g = tx.run(cypher.GET_STATE).single(strict=True)["g"]
+    if replace:
+        tx.run(cypher.DELETE_GENERATION_NOW, g=g).consume()
+    for statement, batch in _batches(node_rows, link_rows):
+        tx.run(statement, rows=batch, g=g).consume()
+    tx.run(cypher.BUMP_VERSION).consume()
+
+
+def _run(tx: ManagedTransaction, statement: str, rows: list[dict[str, Any]], g: int) -> None:
+    tx.run(statement, rows=rows, g=g).consume()
+
+
+def _swap(tx: ManagedTransaction, base: int, new: int) -> bool:
+    return tx.run(cypher.SWAP, base=base, new=new).single() is not None
 
 
 def _node_props(node: Node) -> dict[str, Any]:

@@ -44,3 +44,9 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(
         default="neo4j", validation_alias="NEO4J_DATABASE", description="Neo4j database name."
     )
+    neo4j_transaction_rows: int = Field(
+        default=50_000,
+        ge=1,
+        description="Loads of up to this many records are one Neo4j transaction; larger ones "
+        "are staged in a new generation and swapped in.",
+    )

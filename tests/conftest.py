@@ -154,13 +154,15 @@ def neo4j_server() -> Iterator[Neo4jServer]:
         subprocess.run(["bash", str(SERVER_SCRIPT), "down"], check=False, timeout=300)
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
+@pytest.fixture(params=["embedded", "neo4j", "neo4j-staged"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings for an empty store of each backend."""
+    """Settings for an empty store of each backend; ``neo4j-staged`` stages every write."""
     if request.param == "embedded":
         return Settings(home=tmp_path / "store")
     server: Neo4jServer = request.getfixturevalue("neo4j_server")
     server.wipe()
+    if request.param == "neo4j-staged":
+        return server.settings(neo4j_transaction_rows=1)
     return server.settings()
 
 
