@@ -19,6 +19,10 @@ LABELS = {
     NodeKind.COMBINED_AUTHORITY: "CombinedAuthority",
     NodeKind.REGION: "Region",
     NodeKind.NATION: "Nation",
+    NodeKind.BUYING_ORGANISATION: "BuyingOrganisation",
+    NodeKind.SHARED_SERVICE: "SharedService",
+    NodeKind.JOINT_PROCUREMENT: "JointProcurement",
+    NodeKind.PUBLIC_BODY: "PublicBody",
 }
 TYPES = {kind: kind.value.upper() for kind in LinkKind}
 _ALL_LABELS = ":".join(LABELS.values())

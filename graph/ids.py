@@ -49,6 +49,13 @@ NOT_BODIES: dict[str, str] = {
 }
 """GSS entity types that appear in ONS lookups but are not bodies partnermap models."""
 
+SLUG_KINDS = {
+    "bo": NodeKind.BUYING_ORGANISATION,
+    "ss": NodeKind.SHARED_SERVICE,
+    "jp": NodeKind.JOINT_PROCUREMENT,
+    "pb": NodeKind.PUBLIC_BODY,
+}
+
 NATIONS = {
     "E": Nation.ENGLAND,
     "W": Nation.WALES,
@@ -87,6 +94,16 @@ def is_gss(code: str) -> bool:
 
 def check_id(node_id: str) -> None:
     """Raise ``UnknownCode`` unless ``node_id`` is a modelled GSS code or a slug id."""
+    kind_of(node_id)
+
+
+def kind_of(node_id: str) -> NodeKind:
+    """The node kind an id implies; ``UnknownCode`` if it is not an id partnermap knows."""
     if SLUG_PATTERN.match(node_id):
-        return
-    gss_entity(node_id)
+        return SLUG_KINDS[node_id[:2]]
+    return gss_entity(node_id).kind
+
+
+def is_id(text: str) -> bool:
+    """Whether ``text`` has the shape of an id (a GSS code or a slug id), known or not."""
+    return bool(GSS_PATTERN.match(text) or SLUG_PATTERN.match(text))

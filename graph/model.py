@@ -21,6 +21,14 @@ class NodeKind(StrEnum):
     COMBINED_AUTHORITY = "combined_authority"
     REGION = "region"
     NATION = "nation"
+    BUYING_ORGANISATION = "buying_organisation"
+    """A professional buying organisation / central purchasing body (id ``bo:...``)."""
+    SHARED_SERVICE = "shared_service"
+    """One arrangement of two or more organisations delivering a service together (``ss:``)."""
+    JOINT_PROCUREMENT = "joint_procurement"
+    """One procurement run jointly by several organisations (``jp:...``)."""
+    PUBLIC_BODY = "public_body"
+    """A non-council partner: NHS body, police, fire, GLA, waste authority (``pb:...``)."""
 
 
 class LinkKind(StrEnum):
@@ -33,6 +41,12 @@ class LinkKind(StrEnum):
     """A shared boundary. Undirected: stored once, with ``from_id < to_id``."""
     SUCCEEDED_BY = "succeeded_by"
     """Reorganisation: the old body was replaced by the new one."""
+    OWNS = "owns"
+    """A council owns (founded, is a member of, holds shares in) a buying organisation."""
+    PARTNER_IN = "partner_in"
+    """An organisation is a partner (role ``lead`` or ``partner``) in a shared service."""
+    PARTICIPATES_IN = "participates_in"
+    """An organisation takes part (role ``lead`` or ``partner``) in a joint procurement."""
 
     @property
     def symmetric(self) -> bool:
@@ -67,6 +81,70 @@ class CombinedAuthorityType(StrEnum):
 class MemberRole(StrEnum):
     CONSTITUENT = "constituent"
     NON_CONSTITUENT = "non_constituent"
+
+
+class OwnerRole(StrEnum):
+    FOUNDER = "founder"
+    MEMBER = "member"
+    SHAREHOLDER = "shareholder"
+
+
+class PartnerRole(StrEnum):
+    LEAD = "lead"
+    PARTNER = "partner"
+
+
+ROLES: dict[LinkKind, type[StrEnum]] = {
+    LinkKind.MEMBER_OF: MemberRole,
+    LinkKind.OWNS: OwnerRole,
+    LinkKind.PARTNER_IN: PartnerRole,
+    LinkKind.PARTICIPATES_IN: PartnerRole,
+}
+"""The roles a link kind takes; kinds not listed have none."""
+
+
+class ServiceCategory(StrEnum):
+    REVENUES_AND_BENEFITS = "revenues_and_benefits"
+    LEGAL = "legal"
+    BUILDING_CONTROL = "building_control"
+    PROCUREMENT = "procurement"
+    WASTE = "waste"
+    ICT = "ict"
+    HR = "hr"
+    AUDIT = "audit"
+    REGULATORY = "regulatory"
+    MANAGEMENT = "management"
+    PLANNING = "planning"
+    FINANCE = "finance"
+    ENVIRONMENTAL_HEALTH = "environmental_health"
+    TRADING_STANDARDS = "trading_standards"
+    OTHER = "other"
+
+
+class DeliveryModel(StrEnum):
+    SHARED_MANAGEMENT = "shared_management"
+    JOINT_COMMITTEE = "joint_committee"
+    LEAD_AUTHORITY = "lead_authority"
+    JOINTLY_OWNED_COMPANY = "jointly_owned_company"
+    OTHER = "other"
+
+
+class LegalForm(StrEnum):
+    JOINT_COMMITTEE = "joint_committee"
+    COMPANY = "company"
+    EXECUTIVE_AGENCY = "executive_agency"
+    LEAD_AUTHORITY_SERVICE = "lead_authority_service"
+    OTHER = "other"
+
+
+class PublicBodyType(StrEnum):
+    NHS = "nhs"
+    POLICE = "police"
+    FIRE = "fire"
+    GLA = "gla"
+    WASTE_AUTHORITY = "waste_authority"
+    CENTRAL_GOVERNMENT = "central_government"
+    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)

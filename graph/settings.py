@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     )
     neo4j_transaction_rows: int = Field(
         default=50_000,
-        ge=1,
+        ge=0,
         description="Loads of up to this many records are one Neo4j transaction; larger ones "
-        "are staged in a new generation and swapped in.",
+        "are staged in a new generation and swapped in (0: stage every load).",
     )

@@ -2,12 +2,13 @@
 
 from loaders.bundled import bundled_dir, load_bundled
 from loaders.detect import FORMATS, detect_format
-from loaders.load import load_files
+from loaders.load import LoadInput, load_files
 from loaders.report import FileReport, LoadReport
 
 __all__ = [
     "FORMATS",
     "FileReport",
+    "LoadInput",
     "LoadReport",
     "bundled_dir",
     "detect_format",

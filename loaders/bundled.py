@@ -6,10 +6,18 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from graph.store import GraphStore
-from loaders.load import load_files
+from loaders.load import LoadInput, load_files
 from loaders.report import LoadReport
 
 BUNDLED_FILES = ("nodes.csv", "links.csv")
+PARTNERSHIP_FILES = (
+    "public_bodies.csv",
+    "buying_organisations.csv",
+    "buying_organisation_owners.csv",
+    "shared_services.csv",
+    "joint_procurements.csv",
+)
+PARTNERSHIPS_DATASET = ("partnermap-partnerships", "2026-11")
 
 
 def bundled_dir() -> Path:
@@ -20,4 +28,10 @@ def bundled_dir() -> Path:
 def load_bundled(store: GraphStore) -> LoadReport:
     """Load every bundled file in one all-or-nothing write."""
     folder = bundled_dir()
-    return load_files(store, [folder / name for name in BUNDLED_FILES])
+    dataset, vintage = PARTNERSHIPS_DATASET
+    inputs: list[Path | LoadInput] = [folder / name for name in BUNDLED_FILES]
+    inputs += [
+        LoadInput(folder / "partnerships" / name, dataset=dataset, vintage=vintage)
+        for name in PARTNERSHIP_FILES
+    ]
+    return load_files(store, inputs)

@@ -7,23 +7,45 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from graph.errors import LoaderError, Problem
-from loaders.items import Item
+from loaders.items import Item, ParseContext
 from loaders.neighbours import looks_like_neighbours, parse_neighbours
 from loaders.ons import looks_like_ons, parse_ons
+from loaders.partnerships import (
+    parse_buying_organisations,
+    parse_joint_procurements,
+    parse_owners,
+    parse_public_bodies,
+    parse_shared_services,
+)
 from loaders.plain import LINK_COLUMNS, NODE_COLUMNS, parse_links, parse_nodes
 from loaders.tables import DELIMITERS, check_readable
 
-Parser = Callable[[Path, str], Iterator[Item]]
+Parser = Callable[[Path, ParseContext], Iterator[Item]]
 
 FORMATS: dict[str, Parser] = {
     "nodes": parse_nodes,
     "links": parse_links,
+    "buying-organisations": parse_buying_organisations,
+    "buying-organisation-owners": parse_owners,
+    "shared-services": parse_shared_services,
+    "joint-procurements": parse_joint_procurements,
+    "public-bodies": parse_public_bodies,
     "ons-lookup": parse_ons,
     "ons-neighbours": parse_neighbours,
 }
 """Every format ``partnermap load --format`` accepts."""
 
 HEAD_BYTES = 64 * 1024
+HEADERS = {
+    "nodes": {"id", "kind", "name"},
+    "links": {"from_id", "kind", "to_id"},
+    "buying-organisations": {"id", "name", "legal_form"},
+    "buying-organisation-owners": {"buying_organisation", "member", "role"},
+    "shared-services": {"id", "name", "category", "delivery_model", "partners"},
+    "joint-procurements": {"id", "title", "category", "participants"},
+    "public-bodies": {"id", "name", "body_type"},
+}
+"""The columns that identify each CSV format."""
 
 
 def detect_format(path: Path) -> str:
@@ -40,10 +62,10 @@ def detect_format(path: Path) -> str:
         )
     first_line = text.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip()
     header = [h.strip() for h in next(csv.reader([first_line]), [])]
-    if {"id", "kind", "name"} <= set(header):
-        return "nodes"
-    if {"from_id", "kind", "to_id"} <= set(header):
-        return "links"
+    columns = set(header)
+    for name, wanted in HEADERS.items():
+        if wanted <= columns:
+            return name
     if looks_like_ons(header):
         return "ons-lookup"
     for delimiter, what in DELIMITERS.items():

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from graph.model import Link, Node
+from graph.model import Link, Node, Source
+
+if TYPE_CHECKING:
+    from loaders.resolve import Resolver
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +37,19 @@ class Reject:
 
 
 Item = Row | Skip | Reject
+
+
+@dataclass(frozen=True, slots=True)
+class ParseContext:
+    """What a parser may need besides its file."""
+
+    dataset: str
+    """The dataset id to record where the file does not say (default: the file's name)."""
+    vintage: str
+    """The vintage to record where the file does not say."""
+    resolver: Callable[[], Resolver]
+    """The name resolver over the store and what this load has read so far (built on demand)."""
+
+    @property
+    def source(self) -> Source:
+        return Source(dataset=self.dataset, vintage=self.vintage)

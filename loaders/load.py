@@ -14,8 +14,9 @@ from graph.model import Link, LinkKey, Node, merged_link, merged_node
 from graph.store import GraphStore
 from loaders.areas import vintage_from_name
 from loaders.detect import FORMATS, detect_format
-from loaders.items import Reject, Row, Skip
+from loaders.items import ParseContext, Reject, Row, Skip
 from loaders.report import FileReport, LoadReport
+from loaders.resolve import Resolver, names_file, read_variants
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +33,22 @@ class _Staged(Generic[R]):
     line: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class LoadInput:
+    """A file to load, with what to record for it where the file does not say."""
+
+    path: Path
+    format: str | None = None
+    dataset: str | None = None
+    vintage: str | None = None
+
+
 def load_files(
     store: GraphStore,
-    paths: Sequence[Path],
+    paths: Sequence[Path | LoadInput],
     *,
     fmt: str | None = None,
+    dataset: str | None = None,
     vintage: str | None = None,
     skip_invalid: bool = False,
 ) -> LoadReport:
@@ -52,11 +64,28 @@ def load_files(
     report = LoadReport()
     nodes: dict[str, _Staged[Node]] = {}
     links: dict[LinkKey, _Staged[Link]] = {}
-    for index, path in enumerate(paths):
-        name = fmt or detect_format(path)
+    built: list[Resolver] = []
+
+    def resolver() -> Resolver:
+        """Names of what is stored and what earlier files of this load gave, built once."""
+        if not built:
+            known = {n.id: n for n in store.iter_nodes()}
+            known.update((i, s.record) for i, s in nodes.items())
+            built.append(Resolver.build(known.values(), read_variants(names_file())))
+        return built[0]
+
+    for index, given in enumerate(paths):
+        source = given if isinstance(given, LoadInput) else LoadInput(given)
+        path = source.path
+        name = source.format or fmt or detect_format(path)
         file_report = FileReport(file=str(path), format=name)
         report.files.append(file_report)
-        for item in FORMATS[name](path, vintage or vintage_from_name(path)):
+        context = ParseContext(
+            source.dataset or dataset or path.name,
+            source.vintage or vintage or vintage_from_name(path),
+            resolver,
+        )
+        for item in FORMATS[name](path, context):
             file_report.rows_read += 1
             if isinstance(item, Skip):
                 file_report.skip(item.line, item.reason)

@@ -14,8 +14,8 @@ import orjson
 
 from graph.errors import LoaderError, Problem
 from graph.ids import UnknownCode, check_id
-from graph.model import Link, LinkKind, Source
-from loaders.items import Item, Reject, Row, Skip
+from graph.model import Link, LinkKind
+from loaders.items import Item, ParseContext, Reject, Row, Skip
 from loaders.tables import UTF8_HINT, check_readable
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -28,7 +28,7 @@ def looks_like_neighbours(head: bytes) -> bool:
     )
 
 
-def parse_neighbours(path: Path, vintage: str) -> Iterator[Item]:
+def parse_neighbours(path: Path, context: ParseContext) -> Iterator[Item]:
     check_readable(path)
     name = str(path)
     size = path.stat().st_size
@@ -57,7 +57,7 @@ def parse_neighbours(path: Path, vintage: str) -> Iterator[Item]:
             hint='give ONS neighbour lists like {"E06000001": [["E06000004"], ...]}',
         )
     lines = _key_lines(raw)
-    source = (Source(dataset=path.name, vintage=vintage),)
+    source = (context.source,)
     for code, entry in data.items():
         line = lines.get(code)
         if (

@@ -15,7 +15,7 @@ from graph.errors import LoaderError, Problem
 from graph.ids import NOT_BODIES, UnknownCode
 from graph.model import Link, LinkKind, Node, Source
 from loaders.areas import area_node
-from loaders.items import Item, Reject, Row, Skip
+from loaders.items import Item, ParseContext, Reject, Row, Skip
 from loaders.tables import read_rows
 
 COLUMN = re.compile(r"^(?P<entity>[A-Z]+)(?P<year>\d{2})(?P<field>CD|NM)$")
@@ -33,7 +33,7 @@ def looks_like_ons(header: list[str]) -> bool:
     )
 
 
-def parse_ons(path: Path, vintage: str) -> Iterator[Item]:
+def parse_ons(path: Path, context: ParseContext) -> Iterator[Item]:
     rows = read_rows(path)
     first = next(rows, None)
     if first is None:
@@ -43,12 +43,12 @@ def parse_ons(path: Path, vintage: str) -> Iterator[Item]:
         return
     line, row = first
     columns = _entity_columns(path, list(row))
-    yield from _parse_row(line, row, columns, path, vintage)
+    yield from _parse_row(line, row, columns, path, context)
     for item in rows:
         if isinstance(item, Reject):
             yield item
         else:
-            yield from _parse_row(*item, columns, path, vintage)
+            yield from _parse_row(*item, columns, path, context)
 
 
 def _entity_columns(path: Path, header: list[str]) -> list[tuple[int, str, str, str]]:
@@ -81,7 +81,7 @@ def _parse_row(
     row: dict[str, str],
     columns: list[tuple[int, str, str, str]],
     path: Path,
-    vintage: str,
+    context: ParseContext,
 ) -> Iterator[Item]:
     nodes: dict[int, Node] = {}
     skipped: list[str] = []
@@ -95,7 +95,7 @@ def _parse_row(
         if code[:3] in NOT_BODIES:
             skipped.append(f"{code_column} {code[:3]}: {NOT_BODIES[code[:3]]}")
             continue
-        source = Source(dataset=path.name, vintage=f"20{year}" if year else vintage)
+        source = Source(dataset=context.dataset, vintage=f"20{year}" if year else context.vintage)
         try:
             nodes[level] = area_node(code, name, (source,))
         except UnknownCode as e:

@@ -11,23 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from graph.ids import GSS_PATTERN, UnknownCode, check_id, gss_entity, nation_of
+from graph.ids import GSS_PATTERN, UnknownCode, check_id, gss_entity, kind_of, nation_of
 from graph.model import (
+    ROLES,
     CombinedAuthorityType,
     CouncilType,
     Link,
     LinkKind,
-    MemberRole,
     Nation,
     Node,
     NodeKind,
     Scalar,
     Source,
 )
-from loaders.items import Item, Reject, Row
+from loaders.items import Item, ParseContext, Reject, Row
 from loaders.tables import read_rows
 
 NODE_COLUMNS = (
@@ -39,15 +40,15 @@ LINK_COLUMNS = (
 )  # fmt: skip
 
 
-E = TypeVar("E", NodeKind, LinkKind, CouncilType, Nation, CombinedAuthorityType, MemberRole)
+E = TypeVar("E", bound=StrEnum)
 
 
 class BadValue(ValueError):
     pass
 
 
-def parse_nodes(path: Path, vintage: str) -> Iterator[Item]:
-    default = (Source(dataset=path.name, vintage=vintage),)
+def parse_nodes(path: Path, context: ParseContext) -> Iterator[Item]:
+    default = (context.source,)
     for item in read_rows(path, required=NODE_COLUMNS[:3], allowed=NODE_COLUMNS):
         if isinstance(item, Reject):
             yield item
@@ -59,8 +60,8 @@ def parse_nodes(path: Path, vintage: str) -> Iterator[Item]:
             yield Reject(line, str(e))
 
 
-def parse_links(path: Path, vintage: str) -> Iterator[Item]:
-    default = (Source(dataset=path.name, vintage=vintage),)
+def parse_links(path: Path, context: ParseContext) -> Iterator[Item]:
+    default = (context.source,)
     for item in read_rows(path, required=LINK_COLUMNS[:3], allowed=LINK_COLUMNS):
         if isinstance(item, Reject):
             yield item
@@ -75,10 +76,12 @@ def parse_links(path: Path, vintage: str) -> Iterator[Item]:
 def _node(row: dict[str, str], default: tuple[Source, ...]) -> Node:
     node_id, name = row["id"], row["name"]
     check_id(node_id)
-    kind = _choice(NodeKind, row["kind"], "kind")
+    kind = choice(NodeKind, row["kind"], "kind")
     if not name:
         raise BadValue(f"{node_id} has no name")
     attrs: dict[str, Scalar] = {}
+    if kind_of(node_id) is not kind:
+        raise BadValue(f"{node_id} is the id of a {kind_of(node_id)}, not of a {kind}")
     if GSS_PATTERN.match(node_id):
         entity = gss_entity(node_id)
         if entity.kind is not kind:
@@ -102,16 +105,16 @@ def _node(row: dict[str, str], default: tuple[Source, ...]) -> Node:
             attrs["nation"] = str(implied)
     else:
         if row.get("council_type"):
-            attrs["council_type"] = str(_choice(CouncilType, row["council_type"], "council_type"))
+            attrs["council_type"] = str(choice(CouncilType, row["council_type"], "council_type"))
         if row.get("nation"):
-            attrs["nation"] = str(_choice(Nation, row["nation"], "nation"))
+            attrs["nation"] = str(choice(Nation, row["nation"], "nation"))
     if row.get("official_name"):
         attrs["official_name"] = row["official_name"]
     if row.get("ca_type") or row.get("mayoral"):
         if kind is not NodeKind.COMBINED_AUTHORITY:
             raise BadValue("ca_type and mayoral are for combined_authority nodes only")
         if row.get("ca_type"):
-            attrs["ca_type"] = str(_choice(CombinedAuthorityType, row["ca_type"], "ca_type"))
+            attrs["ca_type"] = str(choice(CombinedAuthorityType, row["ca_type"], "ca_type"))
         if row.get("mayoral"):
             attrs["mayoral"] = _boolean(row["mayoral"], "mayoral")
     if row.get("former_codes"):
@@ -134,10 +137,10 @@ def _link(row: dict[str, str], default: tuple[Source, ...]) -> Link:
     check_id(to_id)
     if from_id == to_id:
         raise BadValue(f"a link from {from_id} to itself")
-    kind = _choice(LinkKind, row["kind"], "kind")
+    kind = choice(LinkKind, row["kind"], "kind")
     role = row.get("role") or None
-    if kind is LinkKind.MEMBER_OF:
-        role = str(_choice(MemberRole, role or "", "role"))
+    if kind in ROLES:
+        role = str(choice(ROLES[kind], role or "", "role"))
     elif role:
         raise BadValue(f"{kind} links have no role (got {role!r})")
     attrs: dict[str, Scalar] = {}
@@ -166,7 +169,7 @@ def _link(row: dict[str, str], default: tuple[Source, ...]) -> Link:
     ).canonical()
 
 
-def _choice(enum: type[E], value: str, column: str) -> E:
+def choice(enum: type[E], value: str, column: str) -> E:
     try:
         return enum(value)
     except ValueError:
@@ -183,15 +186,17 @@ def _boolean(value: str, column: str) -> bool:
     raise BadValue(f"{column} {value!r} is not true or false")
 
 
+def day(row: dict[str, str], column: str) -> date | None:
+    """The ISO date in ``column`` (``None`` when blank)."""
+    text = row.get(column, "")
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise BadValue(f"{column} {text!r} is not a date like 2023-04-01") from None
+
+
 def _dates(row: dict[str, str]) -> tuple[date | None, date | None]:
-    days = []
-    for column in ("valid_from", "valid_to"):
-        text = row.get(column, "")
-        try:
-            days.append(date.fromisoformat(text) if text else None)
-        except ValueError:
-            raise BadValue(f"{column} {text!r} is not a date like 2023-04-01") from None
-    valid_from, valid_to = days
+    valid_from, valid_to = day(row, "valid_from"), day(row, "valid_to")
     if valid_from and valid_to and valid_to < valid_from:
         raise BadValue(f"valid_to {valid_to} is before valid_from {valid_from}")
     return valid_from, valid_to

@@ -132,9 +132,30 @@ DATASETS: list[tuple[str, ...]] = [
         "legislation establishing each authority and ../shared/notes/domain.md; constituent "
         "membership derived from ONS LAD25->CAUTH25 by the rule in scripts/compile_bundled.py.",
     ),
+    (
+        "mysociety-names",
+        "2022-06-27",
+        "Council name variants (messy or alternative name -> council)",
+        "mySociety",
+        "CC BY 4.0 (attribution: mySociety)",
+        "https://github.com/mysociety/uk_local_authority_names_and_codes",
+        "data/lookup_name_to_registry.csv at commit 5b865509f51d67f82723c28984fab9eaafde283a "
+        "(2022-06-27), with the register's alt-names; codes mapped to GSS through the register "
+        "(Barnsley and Sheffield to their 2025 codes). Used by the name resolver.",
+    ),
+    (
+        "partnermap-partnerships",
+        "2026-11",
+        "Buying organisations and owners, shared services, joint procurements, public bodies",
+        "partnermap (compiled)",
+        "facts from public pages; compiled by partnermap",
+        "",
+        "Compiled by hand from the public page cited in each row's source_url, each with a "
+        "verified flag (yes / partial / no); loaders/bundled/partnerships/RESEARCH_NOTES.md.",
+    ),
 ]
 SOURCE_ORDER = [f"{d[0]}@{d[1]}" for d in DATASETS]
-(LTLA, CTY, RGN, CTRY, CAUTH, LAD_CA, CHANGES, MYSOC, BUC, NEIGH, CAREG) = SOURCE_ORDER
+(LTLA, CTY, RGN, CTRY, CAUTH, LAD_CA, CHANGES, MYSOC, BUC, NEIGH, CAREG, NAMES, _) = SOURCE_ORDER
 
 NODE_HEADER = [
     "id",
@@ -496,6 +517,30 @@ Council register data: mySociety, uk_local_authority_names_and_codes, licensed C
 """
 
 
+def name_variants(shared: Path, register: list[Row], ids: set[str]) -> list[Row]:
+    """Every known name of each council partnermap has a node for: mySociety's variants file
+    and the register's alt-names, as ``name,id`` rows (a name naming two councils is dropped)."""
+    reference = shared / "reference"
+    gss_of = {r["local-authority-code"]: r["gss-code"] for r in register if r["gss-code"]}
+    current_code = {old: new for new, old in FORMER_CODES.items()}
+    pairs: set[tuple[str, str]] = set()
+    for row in read_csv(reference / "mysociety_lookup_name_to_registry.csv"):
+        pairs.add((row["la-name"].strip(), row["local-authority-code"]))
+    for row in register:
+        for alt in row["alt-names"].split(","):
+            if alt.strip():
+                pairs.add((alt.strip(), row["local-authority-code"]))
+    by_name: dict[str, set[str]] = {}
+    for name, code in pairs:
+        gss = current_code.get(gss_of.get(code, ""), gss_of.get(code, ""))
+        if gss in ids:
+            by_name.setdefault(name, set()).add(gss)
+    rows = [{"name": n, "id": next(iter(g)), "sources": NAMES} for n, g in by_name.items()]
+    return sorted(
+        (r for r in rows if len(by_name[r["name"]]) == 1), key=lambda r: (r["id"], r["name"])
+    )
+
+
 def summary(nodes: list[Row], links: list[Row]) -> list[str]:
     """Counts per node kind (current vs abolished) and per link kind."""
     lines = []
@@ -554,7 +599,9 @@ def main() -> None:
     write_csv(out / "links.csv", LINK_HEADER, links)
     rows = [dict(zip(DATASET_FIELDS, d, strict=True)) for d in DATASETS]
     write_csv(out / "datasets.csv", DATASET_HEADER, rows)
-    counts = summary(nodes, links)
+    names = name_variants(shared, register, {n["id"] for n in nodes})
+    write_csv(out / "names.csv", ["name", "id", "sources"], names)
+    counts = [*summary(nodes, links), f"name variants: {len(names)}"]
     write_provenance(out, counts)
     print("\n".join(counts))
 

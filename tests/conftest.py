@@ -162,7 +162,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     server: Neo4jServer = request.getfixturevalue("neo4j_server")
     server.wipe()
     if request.param == "neo4j-staged":
-        return server.settings(neo4j_transaction_rows=1)
+        return server.settings(neo4j_transaction_rows=0)
     return server.settings()
 
 

@@ -9,11 +9,12 @@ import time
 from pathlib import Path
 
 import httpx
-from conftest import PARTNERMAP
+from conftest import PARTNERMAP, Neo4jServer
 from fastapi.testclient import TestClient
 
 from api import create_app
-from graph import Settings
+from graph import Settings, open_store
+from loaders import load_bundled
 
 
 def client(home: Path) -> TestClient:
@@ -86,3 +87,25 @@ def test_partnermap_serve_over_real_http(loaded_home: Path, tmp_path: Path) -> N
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_api_on_each_backend(backend: Settings) -> None:
+    with TestClient(create_app(backend)) as c:
+        assert c.get("/stats").json()["nodes"] == {}
+        with open_store(backend) as store:
+            load_bundled(store)
+        health = c.get("/health").json()
+        assert health["store"] == backend.store and health["data_version"].endswith(":1")
+        assert c.get("/stats").json()["nodes"]["council"] == 382
+        assert c.get("/nodes/E08000035").json()["node"]["name"] == "Leeds"
+
+
+def test_neo4j_unreachable_is_a_503(neo4j_server: Neo4jServer) -> None:
+    settings = neo4j_server.settings(neo4j_uri=f"bolt://127.0.0.1:{free_port()}")
+    with TestClient(create_app(settings)) as c:
+        response = c.get("/stats")
+        assert response.status_code == 503
+        error = response.json()["error"]
+        assert error["type"] == "StoreUnavailable"
+        assert error["message"] == f"cannot reach Neo4j at {settings.neo4j_uri}"
+        assert "make neo4j-up" in error["hint"]

@@ -105,3 +105,54 @@ def test_copy_between_backends(neo4j_server: Neo4jServer, loaded_home: Path) -> 
         run_cli(loaded_home, "show", "E08000035", "--json").stdout
     )
     assert run_cli(back_home, "show", "E06999999").returncode == 1
+
+
+def staged_nodes(server: Neo4jServer) -> int:
+    with GraphDatabase.driver(server.uri, auth=(server.username, server.password)) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (m:PartnermapMeta {key: 'graph'}) MATCH (n:Node) WHERE n.g <> m.current "
+            "RETURN count(n) AS n"
+        )
+    n: int = records[0]["n"] if records else 0
+    return n
+
+
+def test_staged_load_killed_midway(neo4j_server: Neo4jServer, tmp_path: Path) -> None:
+    neo4j_server.wipe()
+    env = neo4j_server.env()
+    assert run_cli(tmp_path, "load", env=env).returncode == 0
+    before = json.loads(run_cli(tmp_path, "stats", "--all", "--json", env=env).stdout)
+    version = json.loads(run_cli(tmp_path, "load", "--json", env=env).stdout)["data_version"]
+    big = tmp_path / "big.csv"
+    with big.open("w") as f:
+        f.write("id,kind,name\n")
+        f.writelines(f"E06{100000 + i:06d},council,Synthetic {i}\n" for i in range(100_000))
+    staged_env = {**os.environ, **env, "PARTNERMAP_NEO4J_TRANSACTION_ROWS": "1000"}
+    load = subprocess.Popen(
+        [str(PARTNERMAP), "load", str(big)],
+        env=staged_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while staged_nodes(neo4j_server) < 1000:
+        assert load.poll() is None, "the load ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    load.kill()
+    load.wait()
+    assert staged_nodes(neo4j_server) > 0  # the killed load left its stale generation
+    after = json.loads(run_cli(tmp_path, "stats", "--all", "--json", env=env).stdout)
+    assert after == before
+    again = json.loads(run_cli(tmp_path, "load", "--json", env=env).stdout)
+    assert again["data_version"] == version  # nothing was swapped in
+    # The next staged load deletes the stale generation and goes through.
+    one = tmp_path / "one.csv"
+    one.write_text("id,kind,name\nE06999999,council,Late\n")
+    result = run_cli(
+        tmp_path, "load", str(one), env={**env, "PARTNERMAP_NEO4J_TRANSACTION_ROWS": "0"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert staged_nodes(neo4j_server) == 0
+    final = json.loads(run_cli(tmp_path, "stats", "--all", "--json", env=env).stdout)
+    assert final["nodes"]["council"] == before["nodes"]["council"] + 1

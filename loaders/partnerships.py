@@ -1,0 +1,286 @@
+"""Who works with whom: CSV formats for buying organisations and their owners, shared
+services, joint procurements and the public bodies that take part. The README documents each
+column; the bundled files in ``loaders/bundled/partnerships/`` use them.
+
+Partners are given by id (a GSS code or a ``bo:``/``pb:`` id) or by name; names go through the
+shared resolver. A name it cannot resolve rejects the row with the closest matches, and an
+arrangement with fewer than two known partners is rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+from graph.ids import UnknownCode, check_id, is_id, kind_of
+from graph.legal import Model, legal_basis
+from graph.model import (
+    DeliveryModel,
+    LegalForm,
+    Link,
+    LinkKind,
+    Node,
+    NodeKind,
+    OwnerRole,
+    PublicBodyType,
+    Scalar,
+    ServiceCategory,
+)
+from loaders.items import Item, ParseContext, Reject, Row
+from loaders.plain import BadValue, choice, day
+from loaders.tables import read_rows
+
+VERIFIED = ("yes", "partial", "no")
+EVIDENCE = ("source_url", "verified", "note")
+
+BUYING_ORGANISATION_COLUMNS = ("id", "name", "full_name", "legal_form", "host", "url", *EVIDENCE)
+OWNER_COLUMNS = ("buying_organisation", "member", "gss_code", "role", "valid_from", "valid_to",
+                 *EVIDENCE)  # fmt: skip
+SHARED_SERVICE_COLUMNS = (
+    "id", "name", "category", "delivery_model", "partners", "lead", "start_date", "end_date",
+    "annual_savings_gbp", "savings_year", *EVIDENCE,
+)  # fmt: skip
+JOINT_PROCUREMENT_COLUMNS = (
+    "id", "title", "category", "value_gbp", "start_date", "end_date", "participants", "lead",
+    *EVIDENCE,
+)  # fmt: skip
+PUBLIC_BODY_COLUMNS = ("id", "name", "body_type", *EVIDENCE)
+
+RowMapper = Callable[[dict[str, str], ParseContext], tuple[Node | Link, ...]]
+
+
+def _parse(path: Path, context: ParseContext, columns: tuple[str, ...], to_records: RowMapper,
+           required: int) -> Iterator[Item]:  # fmt: skip
+    for item in read_rows(path, required=columns[:required], allowed=columns):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        line, row = item
+        try:
+            yield Row(line, to_records(row, context))
+        except (BadValue, UnknownCode) as e:
+            yield Reject(line, str(e))
+
+
+def parse_buying_organisations(path: Path, context: ParseContext) -> Iterator[Item]:
+    return _parse(path, context, BUYING_ORGANISATION_COLUMNS, _buying_organisation, 4)
+
+
+def parse_owners(path: Path, context: ParseContext) -> Iterator[Item]:
+    return _parse(path, context, OWNER_COLUMNS, _owner, 4)
+
+
+def parse_shared_services(path: Path, context: ParseContext) -> Iterator[Item]:
+    return _parse(path, context, SHARED_SERVICE_COLUMNS, _shared_service, 5)
+
+
+def parse_joint_procurements(path: Path, context: ParseContext) -> Iterator[Item]:
+    return _parse(path, context, JOINT_PROCUREMENT_COLUMNS, _joint_procurement, 4)
+
+
+def parse_public_bodies(path: Path, context: ParseContext) -> Iterator[Item]:
+    return _parse(path, context, PUBLIC_BODY_COLUMNS, _public_body, 3)
+
+
+def _buying_organisation(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]:
+    node_id = _own_id(row["id"], NodeKind.BUYING_ORGANISATION)
+    attrs: dict[str, Scalar] = {
+        "legal_form": str(choice(LegalForm, row["legal_form"], "legal_form"))
+    }
+    if row.get("host"):
+        attrs["host"] = _partner(row["host"], context)
+    for column in ("full_name", "url"):
+        if row.get(column):
+            attrs[column] = row[column]
+    return (_node(node_id, NodeKind.BUYING_ORGANISATION, row, attrs=attrs, context=context),)
+
+
+def _owner(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]:
+    organisation = _own_id(row["buying_organisation"], NodeKind.BUYING_ORGANISATION)
+    member = _partner(row.get("gss_code") or row["member"], context)
+    role = str(choice(OwnerRole, row["role"], "role"))
+    link = _link(
+        (member, LinkKind.OWNS, organisation),
+        role,
+        row,
+        context=context,
+        start=day(row, "valid_from"),
+        end=day(row, "valid_to"),
+    )
+    return (link,)
+
+
+def _shared_service(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]:
+    attrs: dict[str, Scalar] = {
+        "category": str(choice(ServiceCategory, row["category"], "category")),
+        "delivery_model": str(choice(DeliveryModel, row["delivery_model"], "delivery_model")),
+    }
+    if row.get("annual_savings_gbp"):
+        attrs["annual_savings_gbp"] = _money(row["annual_savings_gbp"], "annual_savings_gbp")
+    if row.get("savings_year"):
+        attrs["savings_year"] = row["savings_year"]
+    return _arrangement(
+        row,
+        context,
+        kind=NodeKind.SHARED_SERVICE,
+        name=row["name"],
+        partners_text=row["partners"],
+        attrs=attrs,
+        model=Model.SHARED_SERVICE,
+        link_kind=LinkKind.PARTNER_IN,
+    )
+
+
+def _joint_procurement(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]:
+    attrs: dict[str, Scalar] = {
+        "category": str(choice(ServiceCategory, row["category"], "category")),
+    }
+    if row.get("value_gbp"):
+        attrs["value_gbp"] = _money(row["value_gbp"], "value_gbp")
+    return _arrangement(
+        row,
+        context,
+        kind=NodeKind.JOINT_PROCUREMENT,
+        name=row["title"],
+        partners_text=row.get("participants", ""),
+        attrs=attrs,
+        model=Model.JOINT_PROCUREMENT,
+        link_kind=LinkKind.PARTICIPATES_IN,
+    )
+
+
+def _public_body(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]:
+    node_id = _own_id(row["id"], NodeKind.PUBLIC_BODY)
+    attrs: dict[str, Scalar] = {
+        "body_type": str(choice(PublicBodyType, row["body_type"], "body_type"))
+    }
+    return (_node(node_id, NodeKind.PUBLIC_BODY, row, attrs=attrs, context=context),)
+
+
+def _arrangement(
+    row: dict[str, str],
+    context: ParseContext,
+    *,
+    kind: NodeKind,
+    name: str,
+    partners_text: str,
+    attrs: dict[str, Scalar],
+    model: Model,
+    link_kind: LinkKind,
+) -> tuple[Node | Link, ...]:
+    node_id = _own_id(row["id"], kind)
+    start, end = day(row, "start_date"), day(row, "end_date")
+    if start and end and end < start:
+        raise BadValue(f"end_date {end} is before start_date {start}")
+    partners = list(
+        dict.fromkeys(_partner(p, context) for p in partners_text.split(";") if p.strip())
+    )
+    lead = _partner(row["lead"], context) if row.get("lead") else None
+    if lead is not None and lead not in partners:
+        partners.append(lead)
+    if len(partners) < 2:
+        raise BadValue(f"{node_id} has {len(partners)} known partner(s); an arrangement needs two")
+    attrs["legal_basis"] = legal_basis(model, start, partners)
+    node = _node(
+        node_id, kind, {**row, "name": name}, attrs=attrs, context=context, start=start, end=end
+    )
+    links = tuple(
+        _link(
+            (p, link_kind, node_id),
+            "lead" if p == lead else "partner",
+            row,
+            context=context,
+            start=start,
+            end=end,
+        )
+        for p in partners
+    )
+    return (node, *links)
+
+
+def _own_id(text: str, kind: NodeKind) -> str:
+    check_id(text)
+    if kind_of(text) is not kind:
+        raise BadValue(f"{text} is the id of a {kind_of(text)}, not of a {kind}")
+    return text
+
+
+def _partner(text: str, context: ParseContext) -> str:
+    """An id as given, or the id a name resolves to."""
+    text = text.strip()
+    if is_id(text):
+        check_id(text)
+        return text
+    found = context.resolver().resolve(text)
+    if found.id is None:
+        closest = "; closest: " + ", ".join(found.candidates) if found.candidates else ""
+        what = "names more than one organisation" if found.how == "ambiguous" else "is not known"
+        raise BadValue(f"partner {text!r} {what}{closest} (give its id, e.g. a GSS code)")
+    return found.id
+
+
+def _node(
+    node_id: str,
+    kind: NodeKind,
+    row: dict[str, str],
+    *,
+    attrs: dict[str, Scalar],
+    context: ParseContext,
+    start: date | None = None,
+    end: date | None = None,
+) -> Node:
+    if not row.get("name"):
+        raise BadValue(f"{node_id} has no name")
+    return Node(
+        id=node_id,
+        kind=kind,
+        name=row["name"],
+        attrs={**attrs, **_evidence(row)},
+        valid_from=start,
+        valid_to=end,
+        sources=(context.source,),
+    )
+
+
+def _link(
+    ends: tuple[str, LinkKind, str],
+    role: str,
+    row: dict[str, str],
+    *,
+    context: ParseContext,
+    start: date | None,
+    end: date | None,
+) -> Link:
+    from_id, kind, to_id = ends
+    return Link(
+        from_id=from_id,
+        kind=kind,
+        to_id=to_id,
+        role=role,
+        attrs=_evidence(row),
+        valid_from=start,
+        valid_to=end,
+        sources=(context.source,),
+    )
+
+
+def _evidence(row: dict[str, str]) -> dict[str, Scalar]:
+    verified = row.get("verified") or "no"
+    if verified not in VERIFIED:
+        raise BadValue(f"verified {verified!r} is not one of {', '.join(VERIFIED)}")
+    evidence: dict[str, Scalar] = {"verified": verified}
+    for column in ("source_url", "note"):
+        if row.get(column):
+            evidence[column] = row[column]
+    return evidence
+
+
+def _money(text: str, column: str) -> float:
+    try:
+        value = float(text.replace(",", "").removeprefix("£"))
+    except ValueError:
+        raise BadValue(f"{column} {text!r} is not an amount in pounds") from None
+    if value < 0:
+        raise BadValue(f"{column} {value} is negative")
+    return value

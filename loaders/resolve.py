@@ -1,0 +1,146 @@
+"""One name resolver: council names and codes, as people and procurement notices write them,
+to node ids.
+
+In order: an id or GSS code of a stored node (or a former code); an exact known name (the
+node's name, official name, and mySociety's name variants); the same after normalising
+(case, punctuation, "&", and words such as "council", "borough", "city of"); and last a fuzzy
+match (rapidfuzz) that is accepted only when it is close and clearly better than the next
+candidate. A name that fits two nodes equally is refused, never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from graph.model import Node, NodeKind
+
+FUZZY_MIN = 90.0
+"""Lowest fuzzy score accepted (0-100, rapidfuzz ``token_sort_ratio`` on normalised names)."""
+FUZZY_MARGIN = 4.0
+"""How far the best fuzzy candidate must lead the next one that names another node."""
+
+NOISE = re.compile(
+    r"\b(the|council|borough|district|metropolitan|county|city|of|royal|london borough|"
+    r"corporation|unitary|authority|cyngor|comhairle|and city|mbc|bc|dc|cc)\b"
+)
+KEEP_WHOLE = {"city of london", "county durham", "city of edinburgh"}
+
+
+def normalised(name: str) -> str:
+    """``"Leeds City Council"`` and ``"LEEDS CITY COUNCIL."`` -> ``"leeds"``."""
+    text = name.casefold().replace("&", " and ").replace("\u2019", "'")
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if text in KEEP_WHOLE:
+        return text
+    stripped = re.sub(r"\s+", " ", NOISE.sub(" ", text)).strip()
+    return stripped or text
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    text: str
+    id: str | None
+    how: str
+    """How: ``id``, ``former_code``, ``name``, ``normalised``, ``fuzzy``; refused:
+    ``ambiguous`` or ``unknown``."""
+    candidates: tuple[str, ...] = ()
+    """For a refusal: the closest names with their ids, best first."""
+
+    @property
+    def resolved(self) -> bool:
+        return self.id is not None
+
+
+@dataclass(slots=True)
+class Resolver:
+    names: dict[str, set[str]] = field(default_factory=dict)
+    keys: dict[str, set[str]] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    former: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        nodes: Iterable[Node],
+        variants: Iterable[tuple[str, str]] = (),
+        kinds: Iterable[NodeKind] | None = None,
+    ) -> Resolver:
+        """A resolver over ``nodes`` (of ``kinds``), with extra ``(name, id)`` ``variants``."""
+        wanted = set(kinds) if kinds is not None else None
+        resolver = cls()
+        for node in nodes:
+            if wanted is not None and node.kind not in wanted:
+                continue
+            resolver.ids.add(node.id)
+            resolver.labels[node.id] = node.name
+            resolver._add(node.name, node.id)
+            if official := node.attrs.get("official_name"):
+                resolver._add(str(official), node.id)
+            for code in str(node.attrs.get("former_codes", "")).split(";"):
+                if code:
+                    resolver.former[code] = node.id
+        for name, node_id in variants:
+            if node_id in resolver.ids:
+                resolver._add(name, node_id)
+        return resolver
+
+    def _add(self, name: str, node_id: str) -> None:
+        self.names.setdefault(name.casefold().strip(), set()).add(node_id)
+        self.keys.setdefault(normalised(name), set()).add(node_id)
+
+    def resolve(self, text: str) -> Resolution:
+        query = text.strip()
+        if query in self.ids:
+            return Resolution(text, query, "id")
+        if query.upper() in self.former:
+            return Resolution(text, self.former[query.upper()], "former_code")
+        for how, table, key in (
+            ("name", self.names, query.casefold()),
+            ("normalised", self.keys, normalised(query)),
+        ):
+            found = table.get(key)
+            if found and len(found) == 1:
+                return Resolution(text, next(iter(found)), how)
+            if found:
+                return Resolution(text, None, "ambiguous", self._labelled(sorted(found)))
+        return self._fuzzy(text, normalised(query))
+
+    def _fuzzy(self, text: str, key: str) -> Resolution:
+        matches = process.extract(key, list(self.keys), scorer=fuzz.token_sort_ratio, limit=8)
+        ranked: list[tuple[float, str]] = []
+        for candidate, score, _ in matches:
+            for node_id in sorted(self.keys[candidate]):
+                if node_id not in {i for _, i in ranked}:
+                    ranked.append((score, node_id))
+        suggestions = self._labelled([i for _, i in ranked[:3]])
+        if not ranked or ranked[0][0] < FUZZY_MIN:
+            return Resolution(text, None, "unknown", suggestions)
+        best_score, best = ranked[0]
+        runner_up = next((s for s, i in ranked[1:] if i != best), 0.0)
+        if best_score - runner_up < FUZZY_MARGIN:
+            return Resolution(text, None, "ambiguous", suggestions)
+        return Resolution(text, best, "fuzzy")
+
+    def _labelled(self, ids: list[str]) -> tuple[str, ...]:
+        return tuple(f"{i} ({self.labels.get(i, '?')})" for i in ids)
+
+
+def names_file() -> Path:
+    """The bundled name variants (``loaders/bundled/names.csv``)."""
+    with as_file(files("loaders") / "bundled" / "names.csv") as path:
+        return Path(path)
+
+
+def read_variants(path: Path) -> list[tuple[str, str]]:
+    """``(name, id)`` pairs from a ``name,id`` CSV such as the bundled ``names.csv``."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [(row["name"], row["id"]) for row in csv.DictReader(f)]
