@@ -96,12 +96,12 @@ BUMP_VERSION = (
 
 STALE_GENERATIONS = CURRENT + "MATCH (n:Node) WHERE n.g <> g RETURN DISTINCT n.g AS stale"
 DELETE_GENERATION = (
-    "MATCH (n:Node {g: $g}) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+    "MATCH (n:Node {g: $g}) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
 )
 COPY_NODES = {
     kind: (
         f"MATCH (n:{label} {{g: $old}}) "
-        f"CALL {{ WITH n CREATE (m:Node:{label}) SET m = properties(n), m.g = $new }} "
+        f"CALL (n) {{ CREATE (m:Node:{label}) SET m = n{{.*, g: $new}} }} "
         "IN TRANSACTIONS OF 5000 ROWS"
     )
     for kind, label in LABELS.items()
@@ -109,7 +109,7 @@ COPY_NODES = {
 COPY_LINKS = {
     kind: (
         f"MATCH (a:Node {{g: $old}})-[r:{rel}]->(b:Node) "
-        "CALL { WITH a, r, b "
+        "CALL (a, r, b) { "
         "MATCH (a2:Node {id: a.id, g: $new}) MATCH (b2:Node {id: b.id, g: $new}) "
         f"CREATE (a2)-[r2:{rel}]->(b2) SET r2 = properties(r) }} "
         "IN TRANSACTIONS OF 5000 ROWS"

@@ -1,6 +1,6 @@
 """Loaders: read public data and users' files into the graph, validating every row."""
 
-from loaders.bundled import bundled_dir, load_bundled
+from loaders.bundled import bundled_dir, bundled_files, load_bundled
 from loaders.detect import FORMATS, detect_format
 from loaders.load import LoadInput, load_files
 from loaders.report import FileReport, LoadReport
@@ -11,6 +11,7 @@ __all__ = [
     "LoadInput",
     "LoadReport",
     "bundled_dir",
+    "bundled_files",
     "detect_format",
     "load_bundled",
     "load_files",

@@ -25,13 +25,21 @@ def bundled_dir() -> Path:
         return Path(path)
 
 
+def bundled_files() -> list[Path]:
+    """Every bundled data file, in load order."""
+    folder = bundled_dir()
+    return [folder / name for name in BUNDLED_FILES] + [
+        folder / "partnerships" / name for name in PARTNERSHIP_FILES
+    ]
+
+
 def load_bundled(store: GraphStore) -> LoadReport:
     """Load every bundled file in one all-or-nothing write."""
-    folder = bundled_dir()
     dataset, vintage = PARTNERSHIPS_DATASET
-    inputs: list[Path | LoadInput] = [folder / name for name in BUNDLED_FILES]
-    inputs += [
-        LoadInput(folder / "partnerships" / name, dataset=dataset, vintage=vintage)
-        for name in PARTNERSHIP_FILES
+    inputs: list[Path | LoadInput] = [
+        LoadInput(path, dataset=dataset, vintage=vintage)
+        if path.parent.name == "partnerships"
+        else path
+        for path in bundled_files()
     ]
     return load_files(store, inputs)

@@ -34,7 +34,7 @@ from loaders.tables import read_rows
 VERIFIED = ("yes", "partial", "no")
 EVIDENCE = ("source_url", "verified", "note")
 
-BUYING_ORGANISATION_COLUMNS = ("id", "name", "full_name", "legal_form", "host", "url", *EVIDENCE)
+BUYING_ORGANISATION_COLUMNS = ("id", "name", "legal_form", "full_name", "host", "url", *EVIDENCE)
 OWNER_COLUMNS = ("buying_organisation", "member", "gss_code", "role", "valid_from", "valid_to",
                  *EVIDENCE)  # fmt: skip
 SHARED_SERVICE_COLUMNS = (
@@ -64,7 +64,7 @@ def _parse(path: Path, context: ParseContext, columns: tuple[str, ...], to_recor
 
 
 def parse_buying_organisations(path: Path, context: ParseContext) -> Iterator[Item]:
-    return _parse(path, context, BUYING_ORGANISATION_COLUMNS, _buying_organisation, 4)
+    return _parse(path, context, BUYING_ORGANISATION_COLUMNS, _buying_organisation, 3)
 
 
 def parse_owners(path: Path, context: ParseContext) -> Iterator[Item]:

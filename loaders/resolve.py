@@ -14,6 +14,7 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class Resolver:
     ids: set[str] = field(default_factory=set)
     former: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    nodes: dict[str, Node] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -82,6 +84,7 @@ class Resolver:
                 continue
             resolver.ids.add(node.id)
             resolver.labels[node.id] = node.name
+            resolver.nodes[node.id] = node
             resolver._add(node.name, node.id)
             if official := node.attrs.get("official_name"):
                 resolver._add(str(official), node.id)
@@ -97,7 +100,9 @@ class Resolver:
         self.names.setdefault(name.casefold().strip(), set()).add(node_id)
         self.keys.setdefault(normalised(name), set()).add(node_id)
 
-    def resolve(self, text: str) -> Resolution:
+    def resolve(self, text: str, at: date | None = None) -> Resolution:
+        """The node ``text`` names; where a name fits a body that existed on ``at`` (default:
+        today) and others that did not, the one that existed is taken."""
         query = text.strip()
         if query in self.ids:
             return Resolution(text, query, "id")
@@ -108,6 +113,9 @@ class Resolver:
             ("normalised", self.keys, normalised(query)),
         ):
             found = table.get(key)
+            if found and len(found) > 1:
+                day = at or date.today()
+                found = {i for i in found if self.nodes[i].valid_at(day)} or found
             if found and len(found) == 1:
                 return Resolution(text, next(iter(found)), how)
             if found:

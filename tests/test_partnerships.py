@@ -1,0 +1,165 @@
+"""Buying organisations, shared services and joint procurements: the bundled data, the loaders'
+good and bad rows, the legal basis by date, and the graph as at a date."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from graph import GraphStore, LinkKind, LoadRejected, NetworkXStore, NodeKind
+from loaders import bundled_dir, load_files
+
+TODAY = date.today()
+PARTNERSHIPS = bundled_dir() / "partnerships"
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (PARTNERSHIPS / name).open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_bundled_partnerships_are_sourced_and_flagged(loaded: NetworkXStore) -> None:
+    services, procurements = rows("shared_services.csv"), rows("joint_procurements.csv")
+    assert len(services) >= 80 and len(procurements) >= 20
+    for row in [*services, *procurements, *rows("buying_organisations.csv"),
+                *rows("buying_organisation_owners.csv"), *rows("public_bodies.csv")]:  # fmt: skip
+        assert row["source_url"].startswith("http"), row
+        assert row["verified"] in {"yes", "partial", "no"}, row
+    kinds = Counter(n.kind for n in loaded.iter_nodes())
+    assert kinds[NodeKind.SHARED_SERVICE] == len(services)
+    assert kinds[NodeKind.JOINT_PROCUREMENT] == len(procurements)
+    pbos = {n.id for n in loaded.iter_nodes() if n.kind is NodeKind.BUYING_ORGANISATION}
+    assert {"bo:espo", "bo:ypo", "bo:nepo", "bo:cbc", "bo:ccs", "bo:scotland-excel"} <= pbos
+    assert {"bo:west-mercia-energy", "bo:laser", "bo:kent-commercial-services"} <= pbos
+
+
+def test_scotland_excel_is_owned_by_all_32_scottish_councils(loaded: NetworkXStore) -> None:
+    owners = {k.from_id for k in loaded.links_of("bo:scotland-excel") if k.kind is LinkKind.OWNS}
+    scottish = {n.id for n in loaded.iter_nodes() if n.id.startswith("S12") and n.valid_at(TODAY)}
+    assert owners == scottish and len(owners) == 32
+
+
+def test_show_lists_partnerships_and_buying_organisations(loaded_home: Path) -> None:
+    view = json.loads(run_cli(loaded_home, "show", "E08000036", "--json").stdout)  # Wakefield
+    kinds = {(k["kind"], k["other"]["id"]) for k in view["links"]}
+    assert ("owns", "bo:ypo") in kinds
+    assert ("partner_in", "ss:west-yorkshire-joint-services") in kinds
+    text = run_cli(loaded_home, "show", "E08000035").stdout  # Leeds
+    assert "partner_in" in text and "West Yorkshire Joint Services" in text
+    service = json.loads(run_cli(loaded_home, "show", "ss:adur-worthing", "--json").stdout)
+    node = service["node"]
+    assert node["category"] == "management" and node["source_url"].startswith("https://")
+    assert node["legal_basis"].startswith("PCR 2015 reg 12")
+    assert {k["other"]["id"] for k in service["links"]} == {"E07000223", "E07000229"}
+
+
+def test_stats_count_the_new_kinds_as_at_a_date(loaded_home: Path) -> None:
+    now = json.loads(run_cli(loaded_home, "stats", "--json").stdout)
+    then = json.loads(run_cli(loaded_home, "stats", "--at", "2019-01-01", "--json").stdout)
+    for kind in ("buying_organisation", "shared_service", "joint_procurement", "public_body"):
+        assert now["nodes"][kind] > 0
+    ended = [r for r in rows("shared_services.csv") if r["end_date"] and r["end_date"] < str(TODAY)]
+    assert ended  # e.g. Breckland and South Holland, ended 2021
+    assert then["nodes"]["shared_service"] > now["nodes"]["shared_service"] - len(ended) - 1
+    assert "ss:breckland-south-holland" in _ids_at(loaded_home, date(2019, 1, 1)) - _ids_at(
+        loaded_home, TODAY
+    )
+
+
+def _ids_at(home: Path, day: date) -> set[str]:
+    with NetworkXStore(home) as store:
+        return {n.id for n in store.iter_nodes() if n.valid_at(day)}
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SERVICES = "id,name,category,delivery_model,partners,lead,start_date,end_date\n"
+
+
+def test_partners_by_name_and_legal_basis_by_date(loaded: GraphStore, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "services.csv",
+        SERVICES
+        + "ss:old,Old shared legal,legal,lead_authority,Leeds City Council;Bradford,Leeds,2010-05-01,\n"
+        + "ss:new,New shared audit,audit,joint_committee,E08000035;E08000032,,2025-06-01,\n"
+        + "ss:scot,Scottish roads,other,joint_committee,Fife Council;City of Edinburgh,,2019-01-01,\n",
+    )
+    report = load_files(loaded, [path])
+    assert report.files[0].rejected_total == 0
+    old = loaded.get_node("ss:old")
+    assert old is not None and old.attrs["legal_basis"].startswith("PCR 2015 reg 12")
+    new = loaded.get_node("ss:new")
+    assert new is not None and new.attrs["legal_basis"].startswith(
+        "Procurement Act 2023 Schedule 2"
+    )
+    scot = loaded.get_node("ss:scot")
+    assert scot is not None and "(Scotland) Regulations 2015 reg 13" in str(
+        scot.attrs["legal_basis"]
+    )
+    roles = {(k.from_id, k.role) for k in loaded.links_of("ss:old")}
+    assert roles == {("E08000035", "lead"), ("E08000032", "partner")}
+
+
+def test_bad_rows_are_rejected_with_suggestions(loaded: GraphStore, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "services.csv",
+        SERVICES
+        + "ss:ok,Fine,legal,lead_authority,E08000035;E08000032,,,\n"
+        + "ss:typo,Typo,legal,lead_authority,Leeds;Bradfrod Metropolitan Distrct,,,\n"
+        + "ss:alone,Alone,legal,lead_authority,E08000035,,,\n"
+        + "ss:cat,Bad category,gardening,lead_authority,E08000035;E08000032,,,\n"
+        + "bo:wrong,Wrong prefix,legal,lead_authority,E08000035;E08000032,,,\n"
+        + "ss:ghost,Ghost,legal,lead_authority,E08000035;Atlantis Council,,,\n",
+    )
+    version = loaded.data_version()
+    with pytest.raises(LoadRejected) as caught:
+        load_files(loaded, [path])
+    reasons = {p.line: p.reason for p in caught.value.problems}
+    assert set(reasons) == {3, 4, 5, 6, 7}
+    assert (
+        "partner 'Bradfrod Metropolitan Distrct' is not known; closest: E08000032 (Bradford)"
+        in reasons[3]
+    )
+    assert "partner 'Atlantis Council' is not known" in reasons[7]
+    assert "1 known partner(s); an arrangement needs two" in reasons[4]
+    assert "category 'gardening' is not one of" in reasons[5]
+    assert "bo:wrong is the id of a buying_organisation, not of a shared_service" in reasons[6]
+    assert loaded.data_version() == version
+    report = load_files(loaded, [path], skip_invalid=True)
+    assert report.files[0].rows_taken == 1
+    assert {k.from_id for k in loaded.links_of("ss:ok")} == {"E08000035", "E08000032"}
+    assert loaded.get_node("ss:typo") is None
+
+
+def test_owners_and_joint_procurements(store: GraphStore, tmp_path: Path) -> None:
+    nodes = write(tmp_path / "n.csv", "id,kind,name\nE06000001,council,Hartlepool\n"
+                  "E06000004,council,Stockton-on-Tees\n")  # fmt: skip
+    bos = write(
+        tmp_path / "bo.csv", "id,name,legal_form,host\nbo:x,X Buying,joint_committee,E06000001\n"
+    )
+    owners = write(tmp_path / "o.csv", "buying_organisation,member,gss_code,role\n"
+                   "bo:x,Hartlepool Borough Council,,founder\nbo:x,Stockton,E06000004,member\n")  # fmt: skip
+    jps = write(tmp_path / "jp.csv", "id,title,category,value_gbp,start_date,participants,lead\n"
+                "jp:bins,Joint bins,waste,\"1,500,000\",2025-03-01,E06000001;E06000004,E06000004\n")  # fmt: skip
+    report = load_files(store, [nodes, bos, owners, jps])
+    assert [f.format for f in report.files] == [
+        "nodes", "buying-organisations", "buying-organisation-owners", "joint-procurements"
+    ]  # fmt: skip
+    assert {(k.from_id, k.role) for k in store.links_of("bo:x")} == {
+        ("E06000001", "founder"), ("E06000004", "member")
+    }  # fmt: skip
+    jp = store.get_node("jp:bins")
+    assert jp is not None and jp.attrs["value_gbp"] == 1_500_000.0
+    assert str(jp.attrs["legal_basis"]).startswith("Procurement Act 2023 s.1(3)(a)")
+    assert {(k.from_id, k.role) for k in store.links_of("jp:bins")} == {
+        ("E06000001", "partner"), ("E06000004", "lead")
+    }  # fmt: skip
