@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="load the bundled data, or the files given")
     load.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     load.add_argument("--format", choices=sorted(FORMATS), help="skip format detection")
+    load.add_argument("--dataset", help="dataset id to record (default: the file's name)")
     load.add_argument("--vintage", help="vintage to record (default: read from the file name)")
     load.add_argument(
         "--skip-invalid", action="store_true", help="load the valid rows, report the rest"
@@ -109,6 +110,7 @@ def _load(settings: Settings, args: argparse.Namespace) -> int:
                 store,
                 args.paths,
                 fmt=args.format,
+                dataset=args.dataset,
                 vintage=args.vintage,
                 skip_invalid=args.skip_invalid,
             )
