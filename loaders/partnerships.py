@@ -9,11 +9,11 @@ arrangement with fewer than two known partners is rejected.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from graph.ids import UnknownCode, check_id, is_id, kind_of
+from graph.ids import check_id, is_id, kind_of
 from graph.legal import Model, legal_basis
 from graph.model import (
     DeliveryModel,
@@ -27,9 +27,8 @@ from graph.model import (
     Scalar,
     ServiceCategory,
 )
-from loaders.items import Item, ParseContext, Reject, Row
-from loaders.plain import BadValue, choice, day
-from loaders.tables import read_rows
+from loaders.items import Item, ParseContext
+from loaders.plain import BadValue, choice, day, parse_table
 
 VERIFIED = ("yes", "partial", "no")
 EVIDENCE = ("source_url", "verified", "note")
@@ -47,40 +46,37 @@ JOINT_PROCUREMENT_COLUMNS = (
 )  # fmt: skip
 PUBLIC_BODY_COLUMNS = ("id", "name", "body_type", *EVIDENCE)
 
-RowMapper = Callable[[dict[str, str], ParseContext], tuple[Node | Link, ...]]
-
-
-def _parse(path: Path, context: ParseContext, columns: tuple[str, ...], to_records: RowMapper,
-           required: int) -> Iterator[Item]:  # fmt: skip
-    for item in read_rows(path, required=columns[:required], allowed=columns):
-        if isinstance(item, Reject):
-            yield item
-            continue
-        line, row = item
-        try:
-            yield Row(line, to_records(row, context))
-        except (BadValue, UnknownCode) as e:
-            yield Reject(line, str(e))
-
 
 def parse_buying_organisations(path: Path, context: ParseContext) -> Iterator[Item]:
-    return _parse(path, context, BUYING_ORGANISATION_COLUMNS, _buying_organisation, 3)
+    return parse_table(
+        path,
+        context,
+        columns=BUYING_ORGANISATION_COLUMNS,
+        required=3,
+        to_records=_buying_organisation,
+    )
 
 
 def parse_owners(path: Path, context: ParseContext) -> Iterator[Item]:
-    return _parse(path, context, OWNER_COLUMNS, _owner, 4)
+    return parse_table(path, context, columns=OWNER_COLUMNS, required=4, to_records=_owner)
 
 
 def parse_shared_services(path: Path, context: ParseContext) -> Iterator[Item]:
-    return _parse(path, context, SHARED_SERVICE_COLUMNS, _shared_service, 5)
+    return parse_table(
+        path, context, columns=SHARED_SERVICE_COLUMNS, required=5, to_records=_shared_service
+    )
 
 
 def parse_joint_procurements(path: Path, context: ParseContext) -> Iterator[Item]:
-    return _parse(path, context, JOINT_PROCUREMENT_COLUMNS, _joint_procurement, 4)
+    return parse_table(
+        path, context, columns=JOINT_PROCUREMENT_COLUMNS, required=4, to_records=_joint_procurement
+    )
 
 
 def parse_public_bodies(path: Path, context: ParseContext) -> Iterator[Item]:
-    return _parse(path, context, PUBLIC_BODY_COLUMNS, _public_body, 3)
+    return parse_table(
+        path, context, columns=PUBLIC_BODY_COLUMNS, required=3, to_records=_public_body
+    )
 
 
 def _buying_organisation(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]:

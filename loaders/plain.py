@@ -9,7 +9,7 @@ the vintage given to the loader are recorded instead. Dates are ISO (``2023-04-0
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -47,33 +47,39 @@ class BadValue(ValueError):
     pass
 
 
-def parse_nodes(path: Path, context: ParseContext) -> Iterator[Item]:
-    default = (context.source,)
-    for item in read_rows(path, required=NODE_COLUMNS[:3], allowed=NODE_COLUMNS):
+RowMapper = Callable[[dict[str, str], ParseContext], tuple[Node | Link, ...]]
+
+
+def parse_table(
+    path: Path,
+    context: ParseContext,
+    *,
+    columns: tuple[str, ...],
+    required: int,
+    to_records: RowMapper,
+) -> Iterator[Item]:
+    """Each row of a CSV whose first ``required`` ``columns`` must be there, mapped to records
+    by ``to_records``; a row it cannot map (``BadValue``, ``UnknownCode``) is rejected."""
+    for item in read_rows(path, required=columns[:required], allowed=columns):
         if isinstance(item, Reject):
             yield item
             continue
         line, row = item
         try:
-            yield Row(line, (_node(row, default),))
+            yield Row(line, to_records(row, context))
         except (BadValue, UnknownCode) as e:
             yield Reject(line, str(e))
+
+
+def parse_nodes(path: Path, context: ParseContext) -> Iterator[Item]:
+    return parse_table(path, context, columns=NODE_COLUMNS, required=3, to_records=_node)
 
 
 def parse_links(path: Path, context: ParseContext) -> Iterator[Item]:
-    default = (context.source,)
-    for item in read_rows(path, required=LINK_COLUMNS[:3], allowed=LINK_COLUMNS):
-        if isinstance(item, Reject):
-            yield item
-            continue
-        line, row = item
-        try:
-            yield Row(line, (_link(row, default),))
-        except (BadValue, UnknownCode) as e:
-            yield Reject(line, str(e))
+    return parse_table(path, context, columns=LINK_COLUMNS, required=3, to_records=_link)
 
 
-def _node(row: dict[str, str], default: tuple[Source, ...]) -> Node:
+def _node(row: dict[str, str], context: ParseContext) -> tuple[Node]:
     node_id, name = row["id"], row["name"]
     check_id(node_id)
     kind = choice(NodeKind, row["kind"], "kind")
@@ -120,18 +126,19 @@ def _node(row: dict[str, str], default: tuple[Source, ...]) -> Node:
     if row.get("former_codes"):
         attrs["former_codes"] = ";".join(c.strip() for c in row["former_codes"].split(";"))
     valid_from, valid_to = _dates(row)
-    return Node(
+    node = Node(
         id=node_id,
         kind=kind,
         name=name,
         attrs=attrs,
         valid_from=valid_from,
         valid_to=valid_to,
-        sources=_sources(row.get("sources", ""), default),
+        sources=_sources(row.get("sources", ""), (context.source,)),
     )
+    return (node,)
 
 
-def _link(row: dict[str, str], default: tuple[Source, ...]) -> Link:
+def _link(row: dict[str, str], context: ParseContext) -> tuple[Link]:
     from_id, to_id = row["from_id"], row["to_id"]
     check_id(from_id)
     check_id(to_id)
@@ -157,7 +164,7 @@ def _link(row: dict[str, str], default: tuple[Source, ...]) -> Link:
             raise BadValue(f"shared_boundary_km {km} is negative")
         attrs["shared_boundary_km"] = km
     valid_from, valid_to = _dates(row)
-    return Link(
+    link = Link(
         from_id=from_id,
         kind=kind,
         to_id=to_id,
@@ -165,8 +172,9 @@ def _link(row: dict[str, str], default: tuple[Source, ...]) -> Link:
         attrs=attrs,
         valid_from=valid_from,
         valid_to=valid_to,
-        sources=_sources(row.get("sources", ""), default),
-    ).canonical()
+        sources=_sources(row.get("sources", ""), (context.source,)),
+    )
+    return (link.canonical(),)
 
 
 def choice(enum: type[E], value: str, column: str) -> E:

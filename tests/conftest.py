@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -73,6 +74,14 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on (now) on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
 
 
 def snapshot(home: Path) -> bytes | None:

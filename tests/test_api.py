@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
-from conftest import PARTNERMAP, Neo4jServer
+from conftest import PARTNERMAP, Neo4jServer, free_port
 from fastapi.testclient import TestClient
 
 from api import create_app
@@ -53,13 +52,6 @@ def test_node_and_error_shape(loaded_home: Path) -> None:
             }
         }
         assert c.get("/stats", params={"at": "not-a-date"}).status_code == 422
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def test_partnermap_serve_over_real_http(loaded_home: Path, tmp_path: Path) -> None:

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from conftest import PARTNERMAP, Neo4jServer, run_cli
+from conftest import PARTNERMAP, Neo4jServer, free_port, run_cli
 from neo4j import GraphDatabase
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def test_not_running(neo4j_server: Neo4jServer, tmp_path: Path) -> None:
