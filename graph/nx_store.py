@@ -98,9 +98,7 @@ class NetworkXStore(GraphStore):
     def write(self, nodes: Sequence[Node], links: Sequence[Link], *, replace: bool = False) -> None:
         with self._locked():
             self._fresh()
-            if replace:
-                self._G = nx.MultiDiGraph()
-            G = self._G
+            G: nx.MultiDiGraph[str] = nx.MultiDiGraph() if replace else self._G
             incoming = {n.id for n in nodes}
             for link in links:
                 for end in (link.from_id, link.to_id):
@@ -109,6 +107,7 @@ class NetworkXStore(GraphStore):
                             f"link {link.from_id} -{link.kind}-> {link.to_id}: no node {end}",
                             hint="load the node first, or in the same load",
                         )
+            self._G = G
             try:
                 for node in nodes:
                     G.add_node(node.id, record=node)

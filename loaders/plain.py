@@ -81,20 +81,14 @@ def parse_links(path: Path, context: ParseContext) -> Iterator[Item]:
 
 def _node(row: dict[str, str], context: ParseContext) -> tuple[Node]:
     node_id, name = row["id"], row["name"]
-    check_id(node_id)
     kind = choice(NodeKind, row["kind"], "kind")
+    if kind_of(node_id) is not kind:
+        raise BadValue(f"{node_id} is the id of a {kind_of(node_id)}, not of a {kind}")
     if not name:
         raise BadValue(f"{node_id} has no name")
     attrs: dict[str, Scalar] = {}
-    if kind_of(node_id) is not kind:
-        raise BadValue(f"{node_id} is the id of a {kind_of(node_id)}, not of a {kind}")
     if GSS_PATTERN.match(node_id):
         entity = gss_entity(node_id)
-        if entity.kind is not kind:
-            raise BadValue(
-                f"{node_id} is a {entity.description} code, so its kind is {entity.kind}, "
-                f"not {kind}"
-            )
         if entity.council_type is not None:
             given = row.get("council_type")
             if given and given != entity.council_type:

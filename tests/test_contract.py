@@ -155,3 +155,19 @@ def test_cli_on_neo4j_counts_as_embedded(neo4j_server: Neo4jServer, tmp_path: Pa
     assert json.loads(shown.stdout) == json.loads(
         run_cli(tmp_path, "show", "E08000035", "--json").stdout
     )
+
+
+def test_replace_is_all_or_nothing(any_store: GraphStore, tmp_path: Path) -> None:
+    load_bundled(any_store)
+    stats = any_store.stats(None)
+    leeds = any_store.get_node("E08000035")
+    bradford = any_store.get_node("E08000032")
+    assert leeds is not None and bradford is not None
+    dangling = Link(from_id="E08000035", kind=LinkKind.BORDERS, to_id="E08000036")
+    with pytest.raises(InvalidInput):
+        any_store.write([leeds], [dangling], replace=True)
+    assert any_store.stats(None) == stats
+    border = Link(from_id="E08000032", kind=LinkKind.BORDERS, to_id="E08000035")
+    any_store.write([leeds, bradford], [border], replace=True)
+    assert any_store.stats(None).nodes == {"council": 2}
+    assert [k.key for k in any_store.links_of("E08000035")] == [border.key]
