@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import ValidationError
+
 from graph import (
     LoadRejected,
     Outcome,
@@ -23,8 +25,6 @@ from graph import (
 )
 from loaders import FORMATS, load_bundled, load_files
 
-logger = logging.getLogger("partnermap")
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -35,8 +35,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides["store"] = args.store
     try:
         settings = Settings(**overrides)
-    except ValueError as e:
-        print(f"partnermap: error: bad setting: {e}", file=sys.stderr)
+    except ValidationError as e:
+        problems = "; ".join(f"{_env_name(err['loc'])}: {err['msg']}" for err in e.errors())
+        print(
+            f"partnermap: error: bad setting ({problems}). see the README's Settings",
+            file=sys.stderr,
+        )
         return 2
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     if settings.log_level != "DEBUG":  # the driver logs each retry; our errors say it once
@@ -54,6 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return result
+
+
+def _env_name(loc: tuple[int | str, ...]) -> str:
+    """The environment variable behind a settings field (``port`` -> ``PARTNERMAP_PORT``)."""
+    name = str(loc[0]) if loc else "setting"
+    field = Settings.model_fields.get(name)
+    if field is not None and isinstance(field.validation_alias, str):
+        return field.validation_alias
+    return f"{Settings.model_config.get('env_prefix', '')}{name}".upper()
 
 
 def _parser() -> argparse.ArgumentParser:

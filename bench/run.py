@@ -141,12 +141,24 @@ def neo4j_store(**kwargs: Any) -> Neo4jStore:
 
 
 def scenario_neo4j_bundled(work: Path) -> dict[str, Any]:
-    with neo4j_store() as store:
-        t = time.perf_counter()
-        report = load_bundled(store)
-        load_s = time.perf_counter() - t
+    """The bundled load twice into an emptied database: the first pays for Neo4j planning
+    each query shape (cold), the second finds the plans cached (warm)."""
+    times = []
+    for _ in range(2):
+        with neo4j_store() as store:
+            t = time.perf_counter()
+            report = load_bundled(store)
+            times.append(time.perf_counter() - t)
     rows = sum(f.rows_read for f in report.files)
-    return {"load_s": load_s, "rows": rows, "rows_per_s": rows / load_s, "peak_mib": peak_mib()}
+    cold, warm = times
+    return {
+        "load_s": cold,
+        "warm_s": warm,
+        "rows": rows,
+        "rows_per_s": rows / cold,
+        "warm_rows_per_s": rows / warm,
+        "peak_mib": peak_mib(),
+    }
 
 
 def scenario_neo4j_rows(work: Path) -> dict[str, Any]:
@@ -158,6 +170,10 @@ def scenario_neo4j_rows(work: Path) -> dict[str, Any]:
         ids = {n.id for n in nodes}
         links = [k for k in staging.iter_links() if k.from_id in ids and k.to_id in ids][:SAMPLE]
     rows = len(nodes) + len(links)
+    with neo4j_store() as store:  # warm-up: both ways' query shapes planned once
+        store.write(nodes[:2], links[:1])
+        store.write([nodes[2]], [])
+        store.write([], [links[1]])
     with neo4j_store() as store:
         t = time.perf_counter()
         store.write(nodes, links)
@@ -275,7 +291,8 @@ validation, provenance or an atomic write.
 | bundled data: full load ({nb["rows"]:,} rows) | {nb["load_s"]:.1f} s, {nb["rows_per_s"]:,.0f} rows/s | | | {nb["peak_mib"]:.0f} MiB |
 | synthetic {NODES:,} nodes / {LINKS:,} links: full load (parse, plan, staged write, swap) | {ns["load_s"]:.0f} s, {ns["rows_per_s"]:,.0f} rows/s | embedded store {s["load_s"]:.0f} s | {ns["load_s"] / s["load_s"]:.1f}x the embedded time | {ns["peak_mib"]:.0f} MiB |
 
-A load this large is staged (more than `PARTNERMAP_NEO4J_TRANSACTION_ROWS` records): written
+"Cold" includes Neo4j planning each query shape the first time it sees it (about 0.3 s each
+here); the server caches the plans, so later loads run warm. A load this large is staged (more than `PARTNERMAP_NEO4J_TRANSACTION_ROWS` records): written
 into a new generation in batches of their own transactions and swapped in at the end; as one
 transaction it fails on a 1 GiB server (`dbms.memory.transaction.total.max` reached).
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, run_cli
 
 from graph import Settings
 
@@ -29,3 +29,10 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("PARTNERMAP_PORT", "9001")
     settings = Settings()
     assert settings.home == Path("/tmp/elsewhere") and settings.port == 9001
+
+
+def test_a_bad_setting_names_its_variable(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "stats", env={"PARTNERMAP_PORT": "eighty"})
+    assert result.returncode == 2
+    assert result.stderr.startswith("partnermap: error: bad setting (PARTNERMAP_PORT: ")
+    assert "README" in result.stderr
