@@ -25,6 +25,9 @@ from graph import (
 )
 from loaders import FORMATS, load_bundled, load_files
 
+SHOWN = 10
+"""Skip reasons and notes shown per file in the readable load report (most frequent first)."""
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -224,12 +227,18 @@ def _print_report(report: dict[str, Any], out: TextIO) -> None:
             f"{f['rows_rejected']} rejected",
             file=out,
         )
-        for skip in f["skipped"]:
+        for skip in f["skipped"][:SHOWN]:
             lines = ", ".join(map(str, skip["example_lines"]))
             where = f" (lines {lines}, ...)" if lines else ""
             print(f"    skipped {skip['rows']}: {skip['reason']}{where}", file=out)
-        for note in f["notes"]:
+        if len(f["skipped"]) > SHOWN:
+            print(
+                f"    ... and {len(f['skipped']) - SHOWN} more reasons (--json lists all)", file=out
+            )
+        for note in f["notes"][:SHOWN]:
             print(f"    note ({note['rows']}): {note['note']}", file=out)
+        if len(f["notes"]) > SHOWN:
+            print(f"    ... and {len(f['notes']) - SHOWN} more notes (--json lists all)", file=out)
         for problem in f["rejected"]:
             print(f"    rejected line {problem['line']}: {problem['reason']}", file=out)
         if f["rows_rejected"] > len(f["rejected"]):

@@ -47,6 +47,9 @@ class LinkKind(StrEnum):
     """An organisation is a partner (role ``lead`` or ``partner``) in a shared service."""
     PARTICIPATES_IN = "participates_in"
     """An organisation takes part (role ``lead`` or ``partner``) in a joint procurement."""
+    BUYS_THROUGH = "buys_through"
+    """A buyer uses a buying organisation (central purchasing body, framework call-offs), with
+    the procurement notices behind it as evidence."""
 
     @property
     def symmetric(self) -> bool:

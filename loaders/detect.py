@@ -9,6 +9,8 @@ from pathlib import Path
 from graph.errors import LoaderError, Problem
 from loaders.items import Item, ParseContext
 from loaders.neighbours import looks_like_neighbours, parse_neighbours
+from loaders.ocds import parse_ocds
+from loaders.ocds_read import ocds_layout
 from loaders.ons import looks_like_ons, parse_ons
 from loaders.partnerships import (
     parse_buying_organisations,
@@ -32,6 +34,7 @@ FORMATS: dict[str, Parser] = {
     "public-bodies": parse_public_bodies,
     "ons-lookup": parse_ons,
     "ons-neighbours": parse_neighbours,
+    "ocds": parse_ocds,
 }
 """Every format ``partnermap load --format`` accepts."""
 
@@ -50,6 +53,8 @@ HEADERS = {
 
 def detect_format(path: Path) -> str:
     check_readable(path)
+    if ocds_layout(path) is not None:
+        return "ocds"
     with path.open("rb") as f:
         head = f.read(HEAD_BYTES)
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()

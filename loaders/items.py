@@ -18,6 +18,10 @@ class Row:
 
     line: int | None
     records: tuple[Node | Link, ...]
+    notes: tuple[str, ...] = ()
+    """What a reader of the report should know about this row (e.g. an unresolved name)."""
+    counted: bool = True
+    """False for records a parser gives after its rows (aggregates), not for a row."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from graph.model import Link, LinkKey, Node, NodeKind, merged_link, merged_node
 from graph.store import GraphStore
 from loaders.areas import vintage_from_name
 from loaders.detect import FORMATS, detect_format
-from loaders.items import ParseContext, Reject, Row, Skip
+from loaders.items import Item, ParseContext, Reject, Row, Skip
 from loaders.report import FileReport, LoadReport
 from loaders.resolve import Resolver, names_file, read_variants
 
@@ -96,16 +96,7 @@ def load_files(
             resolver,
         )
         for item in FORMATS[name](path, context):
-            file_report.rows_read += 1
-            if isinstance(item, Skip):
-                file_report.skip(item.line, item.reason)
-            elif isinstance(item, Reject):
-                file_report.reject(item.line, item.reason)
-            elif (conflict := _conflict(item, index, nodes, links)) is not None:
-                file_report.reject(item.line, conflict)
-            else:
-                _stage(item, index, nodes, links)
-                file_report.rows_taken += 1
+            _take(item, index, file_report, nodes, links)
         logger.info("read %s: %d rows", path, file_report.rows_read)
 
     _apply_former_codes(store, nodes, links, report)
@@ -142,6 +133,34 @@ def load_files(
     report.stored = True
     report.data_version = store.data_version()
     return report
+
+
+def _take(
+    item: Item,
+    index: int,
+    file_report: FileReport,
+    nodes: dict[str, _Staged[Node]],
+    links: dict[LinkKey, _Staged[Link]],
+) -> None:
+    """Count one parsed item in the report and stage its records, unless it contradicts."""
+    if isinstance(item, Skip):
+        file_report.rows_read += 1
+        file_report.skip(item.line, item.reason)
+        return
+    if isinstance(item, Reject):
+        file_report.rows_read += 1
+        file_report.reject(item.line, item.reason)
+        return
+    if item.counted:
+        file_report.rows_read += 1
+    for note in item.notes:
+        file_report.notes[note] += 1
+    if (conflict := _conflict(item, index, nodes, links)) is not None:
+        file_report.reject(item.line, conflict)
+        return
+    _stage(item, index, nodes, links)
+    if item.counted:
+        file_report.rows_taken += 1
 
 
 def _apply_former_codes(

@@ -1,0 +1,321 @@
+"""Procurement notices (OCDS) as evidence of who buys with whom.
+
+For each release: every party with role ``buyer`` (or ``leadBuyer``) is resolved to a node,
+by id first, then by name through the shared resolver as at the release's date; a name it
+cannot place is counted in the report, never guessed. Then:
+
+- two or more distinct buying organisations make a joint procurement ``jp:<ocid>`` (one per
+  OCID however many releases tell of it, and one for notices published once per partner),
+  with ``participates_in`` links (the release's ``buyer`` leads);
+- a buying organisation named as ``centralPurchasingBody`` (or ``wholesaleBuyer``) by another
+  buyer, or named in the title or description of a framework call-off (Contracts Finder's
+  "Call-off from a framework agreement", or a ``relatedProcesses`` framework), makes a
+  ``buys_through`` link from each buyer, aggregated over the file: notices, total value, first
+  and last date, framework references, and the OCIDs behind it as evidence.
+
+Releases are read one at a time; only these aggregates are held, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from graph.legal import PROCUREMENT_ACT_IN_FORCE, Model, legal_basis
+from graph.model import Link, LinkKind, Node, NodeKind, Scalar
+from loaders.items import Item, ParseContext, Row, Skip
+from loaders.ocds_read import iter_releases
+from loaders.resolve import Resolver
+
+BUYER_ROLES = {"buyer", "leadBuyer"}
+CPB_ROLES = {"centralPurchasingBody", "wholesaleBuyer"}
+CALL_OFF = re.compile(r"call-?off|further competition|direct award from a framework", re.I)
+FRAMEWORK_WORDS = re.compile(r"framework|\bDPS\b|dynamic purchasing|\blot\s*\d", re.I)
+SUFFIX = re.compile(r"\s+(?:-|\u2013|\u2014|:)\s+.*$|\s*\(.*\)\s*$")
+
+PBO_PATTERNS: dict[str, re.Pattern[str]] = {
+    "bo:espo": re.compile(r"\bESPO\b|Eastern Shires Purchasing", re.I),
+    "bo:ypo": re.compile(r"\bYPO\b|Yorkshire Purchasing Organisation", re.I),
+    "bo:nepo": re.compile(r"\bNEPO\b|North East Procurement Organisation", re.I),
+    "bo:ccs": re.compile(r"\bCCS\b|Crown Commercial Service|\bRM\s?\d{4}\b", re.I),
+    "bo:scotland-excel": re.compile(r"\bScotland Excel\b", re.I),
+    "bo:lhc": re.compile(r"\bLHC\b", re.I),
+    "bo:cbc": re.compile(r"Central Buying Consortium", re.I),
+    "bo:fusion21": re.compile(r"\bFusion ?21\b", re.I),
+    "bo:pagabo": re.compile(r"\bPagabo\b", re.I),
+    "bo:scape": re.compile(r"\bSCAPE\b", re.I),
+    "bo:procurement-for-housing": re.compile(r"Procurement for Housing", re.I),
+    "bo:west-mercia-energy": re.compile(r"West Mercia Energy", re.I),
+}
+"""Buying organisations recognised by name in call-off notices (only those in the graph)."""
+
+FRAMEWORK_REFS = (
+    re.compile(r"\b(RM)\s?(\d{4})\b", re.I),
+    re.compile(r"\b()(\d{3,4}_\d{2})\b"),
+    re.compile(r"\b(YPO|NEPO|LHC)\b\D{0,25}?\b(\d{3,4})\b", re.I),
+)
+"""Framework references: CCS ``RM6187``, ESPO ``509_23``, ``YPO 772``."""
+
+
+@dataclass(slots=True)
+class _Joint:
+    ocid: str
+    title: str
+    start: date | None
+    value: float | None
+    cpv: str | None
+    lead: str | None
+    participants: set[str] = field(default_factory=set)
+    ocids: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Use:
+    notices: set[str] = field(default_factory=set)
+    values: dict[str, float] = field(default_factory=dict)
+    first: date | None = None
+    last: date | None = None
+    frameworks: set[str] = field(default_factory=set)
+
+    def add(self, ocid: str, day: date | None, value: float | None, refs: set[str]) -> None:
+        self.notices.add(ocid)
+        if value is not None:
+            self.values[ocid] = max(value, self.values.get(ocid, 0.0))
+        if day is not None:
+            self.first = day if self.first is None else min(self.first, day)
+            self.last = day if self.last is None else max(self.last, day)
+        self.frameworks |= refs
+
+
+@dataclass(slots=True)
+class _State:
+    """What a file's releases add up to."""
+
+    resolver: Resolver
+    joints: dict[str, _Joint] = field(default_factory=dict)
+    notices: dict[tuple[str, float | None, date | None], str] = field(default_factory=dict)
+    """(title, value, date) -> the first OCID seen: one procurement published twice."""
+    uses: dict[tuple[str, str], _Use] = field(default_factory=dict)
+
+
+def parse_ocds(path: Path, context: ParseContext) -> Iterator[Item]:
+    state = _State(context.resolver())
+    for place, release in iter_releases(path):
+        line = int(place.split()[1]) if place.startswith("line") else None
+        yield _release(state, place, line, release)
+    yield from _aggregates(state, context)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _release(state: _State, place: str, line: int | None, release: dict[str, Any]) -> Item:
+    resolver, joints, uses = state.resolver, state.joints, state.uses
+    ocid = release.get("ocid")
+    if not isinstance(ocid, str) or not ocid:
+        return Skip(line, f"{place}: no ocid")
+    parties = [p for p in release.get("parties") or [] if isinstance(p, dict)]
+    if not parties:
+        return Skip(line, "no parties: its buyers are not named")
+    day = _day(release)
+    notes: list[str] = []
+    buyers: dict[str, str] = {}  # party id -> node id
+    for party in parties:
+        if not BUYER_ROLES & set(party.get("roles") or []):
+            continue
+        node_id = _resolve(party, resolver, day)
+        if node_id is None:
+            notes.append(f"buyer not resolved: {party.get('name') or party.get('id')}")
+        else:
+            buyers[str(party.get("id"))] = node_id
+    if not buyers:
+        names = "; ".join(n.removeprefix("buyer not resolved: ") for n in notes) or "none named"
+        return Skip(line, f"buyer not resolved: {names}")
+    tender = _dict(release.get("tender"))
+    value = _value(release, tender)
+    distinct = set(buyers.values())
+    organisations = {b for b in distinct if not b.startswith("bo:")}
+    if (
+        len([p for p in parties if BUYER_ROLES & set(p.get("roles") or [])]) > 1
+        and len(distinct) < 2
+    ):
+        notes.append("several buyers, fewer than two known: not a joint procurement")
+    if len(distinct) >= 2:
+        title = str(tender.get("title") or ocid)
+        key = (re.sub(r"\W+", " ", title.casefold()).strip(), value, day)
+        first = state.notices.setdefault(key, ocid)  # the same procurement published twice
+        joint = joints.get(first)
+        if joint is None:
+            lead_party = _dict(release.get("buyer")).get("id")
+            joint = joints[first] = _Joint(
+                ocid=first,
+                title=title,
+                start=day,
+                value=value,
+                cpv=_dict(tender.get("classification")).get("id"),
+                lead=buyers.get(str(lead_party)),
+            )
+        joint.participants |= distinct
+        joint.ocids.add(ocid)
+        if value is not None:
+            joint.value = max(joint.value or 0.0, value)
+    through = _buying_organisations(parties, release, tender, resolver, day)
+    refs = _framework_refs(_text(release, tender))
+    for organisation in through:
+        for buyer in organisations - {organisation}:
+            uses.setdefault((buyer, organisation), _Use()).add(ocid, day, value, refs)
+    if through and organisations <= through:
+        notes.extend(f"{o} acting as a central purchasing body" for o in sorted(through))
+    return Row(line, (), notes=tuple(notes))
+
+
+def _resolve(party: dict[str, Any], resolver: Resolver, day: date | None) -> str | None:
+    identifier = _dict(party.get("identifier"))
+    for candidate in (identifier.get("id"), party.get("id")):
+        if isinstance(candidate, str) and candidate in resolver.ids:
+            return candidate
+    for name in (party.get("name"), identifier.get("legalName")):
+        if not isinstance(name, str) or not name.strip():
+            continue
+        for text in dict.fromkeys((name, SUFFIX.sub("", name))):
+            found = resolver.resolve(text, at=day)
+            if found.id is not None:
+                return found.id
+    return None
+
+
+def _buying_organisations(
+    parties: list[dict[str, Any]],
+    release: dict[str, Any],
+    tender: dict[str, Any],
+    resolver: Resolver,
+    day: date | None,
+) -> set[str]:
+    found: set[str] = set()
+    for party in parties:
+        if CPB_ROLES & set(party.get("roles") or []):
+            node_id = _resolve(party, resolver, day)
+            if node_id is not None and node_id.startswith("bo:"):
+                found.add(node_id)
+    details = str(tender.get("procurementMethodDetails") or "")
+    related = release.get("relatedProcesses") or []
+    framework = any(
+        "framework" in (p.get("relationship") or []) for p in related if isinstance(p, dict)
+    )
+    text = _text(release, tender)
+    if framework or CALL_OFF.search(details) or FRAMEWORK_WORDS.search(text):
+        found |= {
+            b for b, pattern in PBO_PATTERNS.items() if b in resolver.ids and pattern.search(text)
+        }
+    return found
+
+
+def _framework_refs(text: str) -> set[str]:
+    refs = set()
+    for pattern in FRAMEWORK_REFS:
+        for owner, number in pattern.findall(text):
+            name = owner.upper()
+            refs.add(f"{name}{number}" if name == "RM" else f"{name} {number}".strip())
+    return refs
+
+
+def _text(release: dict[str, Any], tender: dict[str, Any]) -> str:
+    related = " ".join(
+        str(p.get("title") or "")
+        for p in release.get("relatedProcesses") or []
+        if isinstance(p, dict)
+    )
+    return f"{tender.get('title') or ''} {tender.get('description') or ''} {related}"
+
+
+def _day(release: dict[str, Any]) -> date | None:
+    period = _dict(_dict(release.get("tender")).get("tenderPeriod"))
+    for text in (period.get("startDate"), release.get("date")):
+        if isinstance(text, str) and len(text) >= 10:
+            try:
+                return date.fromisoformat(text[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def _value(release: dict[str, Any], tender: dict[str, Any]) -> float | None:
+    amounts = []
+    for value in [
+        tender.get("value"),
+        *[a.get("value") for a in release.get("awards") or [] if isinstance(a, dict)],
+    ]:
+        amount = _dict(value).get("amount")
+        if isinstance(amount, int | float) and _dict(value).get("currency") in (None, "GBP"):
+            amounts.append(float(amount))
+    return max(amounts) if amounts else None
+
+
+def _call_off_basis(first: date | None, buyer: str) -> str:
+    """By the first notice's date; a notice cannot tell when the framework was set up, and a
+    call-off from a framework set up before the 2023 Act came in stays under PCR 2015."""
+    basis = legal_basis(Model.CENTRAL_PURCHASING, first, [buyer])
+    if first is not None and first >= PROCUREMENT_ACT_IN_FORCE and not buyer.startswith("S"):
+        before = legal_basis(Model.CENTRAL_PURCHASING, date(2000, 1, 1), [buyer])
+        basis += f", or {before} for a framework set up before {PROCUREMENT_ACT_IN_FORCE}"
+    return basis
+
+
+def _aggregates(state: _State, context: ParseContext) -> Iterator[Item]:
+    source = (context.source,)
+    for joint in state.joints.values():
+        node_id = "jp:" + joint.ocid.lower()
+        attrs: dict[str, Scalar] = {
+            "category": "other",
+            "legal_basis": legal_basis(Model.JOINT_PROCUREMENT, joint.start, joint.participants),
+            "evidence": ";".join(sorted(joint.ocids)),
+        }
+        if joint.value is not None:
+            attrs["value_gbp"] = joint.value
+        if joint.cpv:
+            attrs["cpv"] = str(joint.cpv)
+        node = Node(
+            id=node_id,
+            kind=NodeKind.JOINT_PROCUREMENT,
+            name=joint.title,
+            attrs=attrs,
+            valid_from=joint.start,
+            sources=source,
+        )
+        links = tuple(
+            Link(
+                from_id=p,
+                kind=LinkKind.PARTICIPATES_IN,
+                to_id=node_id,
+                role="lead" if p == joint.lead else "partner",
+                attrs={"evidence": ";".join(sorted(joint.ocids))},
+                sources=source,
+            )
+            for p in sorted(joint.participants)
+        )
+        yield Row(None, (node, *links), counted=False)
+    for (buyer, organisation), use in sorted(state.uses.items()):
+        evidence: dict[str, Scalar] = {
+            "notices": len(use.notices),
+            "total_value_gbp": sum(use.values.values()),
+            "evidence": ";".join(sorted(use.notices)),
+            "legal_basis": _call_off_basis(use.first, buyer),
+        }
+        if use.first is not None and use.last is not None:
+            evidence |= {"first_date": use.first.isoformat(), "last_date": use.last.isoformat()}
+        if use.frameworks:
+            evidence["frameworks"] = ";".join(sorted(use.frameworks))
+        link = Link(
+            from_id=buyer,
+            kind=LinkKind.BUYS_THROUGH,
+            to_id=organisation,
+            attrs=evidence,
+            valid_from=use.first,
+            sources=source,
+        )
+        yield Row(None, (link,), counted=False)

@@ -1,0 +1,128 @@
+"""OCDS notices as links, on the real Contracts Finder and Public Contracts Scotland files."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from conftest import SHARED, run_cli, snapshot
+
+from graph import LinkKind, NetworkXStore, NodeKind
+from loaders import detect_format, load_files
+
+OCDS = SHARED / "ocds"
+CF = OCDS / "contracts_finder_2025-01_to_03_releases.jsonl"
+PCS = OCDS / "public_contracts_scotland_2019-03_to_04_releases.jsonl"
+EDINBURGH, WEST_LOTHIAN, MIDLOTHIAN = "S12000036", "S12000040", "S12000019"
+EAST_LOTHIAN, BORDERS, FIFE = "S12000010", "S12000026", "S12000047"
+
+
+def multi_buyer_ocids(path: Path) -> set[str]:
+    releases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return {
+        r["ocid"]
+        for r in releases
+        if sum("buyer" in p.get("roles", []) for p in r.get("parties", [])) > 1
+    }
+
+
+def test_scottish_joint_procurements(loaded: NetworkXStore) -> None:
+    report = load_files(loaded, [PCS])
+    f = report.files[0]
+    assert f.format == "ocds" and f.rows_read == 90 and f.rejected_total == 0
+    forestry = loaded.get_node("jp:ocds-r6ebe6-0000580267")
+    assert forestry is not None and forestry.kind is NodeKind.JOINT_PROCUREMENT
+    assert forestry.name == "Forestry and Arboriculture Services Framework Agreement"
+    assert "(Scotland) Regulations 2015" in str(forestry.attrs["legal_basis"])
+    partners = {(k.from_id, k.role) for k in loaded.links_of("jp:ocds-r6ebe6-0000580267")}
+    assert partners == {
+        (EDINBURGH, "lead"),
+        (WEST_LOTHIAN, "partner"),
+        (MIDLOTHIAN, "partner"),
+        (EAST_LOTHIAN, "partner"),
+        (BORDERS, "partner"),
+        (FIFE, "partner"),
+    }
+    # Every multi-buyer release is accounted for: a joint procurement, or a note saying why not.
+    multi = multi_buyer_ocids(PCS)
+    joint = {n.id.removeprefix("jp:") for n in loaded.iter_nodes() if n.id.startswith("jp:ocds")}
+    assert joint == {"ocds-r6ebe6-0000580267", "ocds-r6ebe6-0000580618"}
+    not_joint = f.notes["several buyers, fewer than two known: not a joint procurement"]
+    unresolved_only = f.skipped[
+        "buyer not resolved: NHS Lanarkshire; NHS Greater Glasgow and Clyde"
+    ]
+    assert len(joint) + not_joint + unresolved_only == len(multi)
+    # Scotland Excel tendering for its members is recognised as a central purchasing body.
+    assert f.notes["bo:scotland-excel acting as a central purchasing body"] == 4
+
+
+def test_contracts_finder_call_offs(loaded: NetworkXStore) -> None:
+    report = load_files(loaded, [CF])
+    assert report.files[0].rows_read == 200
+    uses = {(k.from_id, k.to_id): k for k in loaded.iter_links() if k.kind is LinkKind.BUYS_THROUGH}
+    assert set(uses) == {
+        ("E09000024", "bo:espo"),  # Merton, ESPO 509_23 (civil parking enforcement)
+        ("E10000018", "bo:ypo"),  # Leicestershire, YPO 772 road marking DPS
+        ("E07000103", "bo:nepo"),  # Watford, NEPO vehicles
+    }
+    merton = uses[("E09000024", "bo:espo")]
+    assert merton.attrs["frameworks"] == "509_23"
+    assert merton.attrs["notices"] == 1 and merton.attrs["total_value_gbp"] > 0
+    assert str(merton.attrs["evidence"]).startswith("ocds-b5fd17-")
+    assert uses[("E10000018", "bo:ypo")].attrs["frameworks"] == "YPO 772"
+
+
+def test_evidence_is_shown_and_reload_is_idempotent(loaded_home: Path) -> None:
+    assert run_cli(loaded_home, "load", str(CF)).returncode == 0
+    view = json.loads(run_cli(loaded_home, "show", "E09000024", "--json").stdout)
+    (use,) = [k for k in view["links"] if k["kind"] == "buys_through"]
+    assert use["evidence"].startswith("ocds-b5fd17-") and use["other"]["id"] == "bo:espo"
+    before = snapshot(loaded_home)
+    again = run_cli(loaded_home, "load", "--json", str(CF))
+    report = json.loads(again.stdout)["files"][0]
+    assert report["links"]["created"] == report["links"]["updated"] == 0
+    assert snapshot(loaded_home) == before
+
+
+def test_bad_ocds(loaded_home: Path, tmp_path: Path) -> None:
+    lines = PCS.read_text().splitlines()
+    releases = [json.loads(line) for line in lines]
+    councils = [r for r in releases if r["buyer"]["name"].endswith("Council")]
+    odd = dict(councils[0], ocid="ocds-test-1", parties=[])
+    roles = dict(councils[1], ocid="ocds-test-2")
+    roles["parties"] = [dict(p, roles=[*p["roles"], "astrologer"]) for p in roles["parties"]]
+    huge = dict(councils[2], ocid="ocds-test-3")
+    huge["tender"] = dict(huge["tender"], description="x" * 20_000_000)
+    good = tmp_path / "odd.jsonl"
+    good.write_text("\n".join(json.dumps(r) for r in (odd, roles, huge)) + "\n")
+    result = run_cli(loaded_home, "load", "--json", str(good))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)["files"][0]
+    assert report["rows_read"] == 3
+    assert {
+        "reason": "no parties: its buyers are not named",
+        "rows": 1,
+        "example_lines": [1],
+    } in report["skipped"]
+    assert report["rows_taken"] == 2
+    before = snapshot(loaded_home)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([*lines[:3], lines[3][:100], *lines[4:]]) + "\n")
+    failed = run_cli(loaded_home, "load", str(broken))
+    assert failed.returncode == 1
+    assert f"{broken}:4: not valid JSON" in failed.stderr
+    assert snapshot(loaded_home) == before
+    truncated = tmp_path / "cut.json"
+    truncated.write_text(json.dumps({"releases": releases})[:5000])
+    failed = run_cli(loaded_home, "load", str(truncated))
+    assert failed.returncode == 1 and "truncated" in failed.stderr
+    assert snapshot(loaded_home) == before
+
+
+def test_ocds_format_is_detected(tmp_path: Path) -> None:
+    zipped = tmp_path / "cf.jsonl.gz"
+    zipped.write_bytes(gzip.compress(CF.read_bytes()))
+    package = OCDS / "contracts_finder_release_package_2025-01-23_sample.json"
+    assert {detect_format(p) for p in (CF, PCS, zipped, package)} == {"ocds"}
+    assert detect_format(SHARED / "adjacency" / "ons_lad21_neighbours.json") == "ons-neighbours"
