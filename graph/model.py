@@ -214,11 +214,14 @@ def merge_sources(old: tuple[Source, ...], new: tuple[Source, ...]) -> tuple[Sou
 
 def merged_node(old: Node, new: Node) -> Node:
     """``old`` updated with what ``new`` says; attributes ``new`` does not give are kept."""
+    attrs = {**old.attrs, **new.attrs}
+    if "evidence" in old.attrs and "evidence" in new.attrs:
+        attrs |= _merged_evidence(old.attrs, new.attrs)
     return Node(
         id=old.id,
         kind=new.kind,
         name=new.name,
-        attrs={**old.attrs, **new.attrs},
+        attrs=attrs,
         valid_from=new.valid_from or old.valid_from,
         valid_to=new.valid_to or old.valid_to,
         sources=merge_sources(old.sources, new.sources),
@@ -226,13 +229,43 @@ def merged_node(old: Node, new: Node) -> Node:
 
 
 def merged_link(old: Link, new: Link) -> Link:
+    attrs = {**old.attrs, **new.attrs}
+    valid_from = new.valid_from or old.valid_from
+    if "evidence" in old.attrs and "evidence" in new.attrs:
+        attrs |= _merged_evidence(old.attrs, new.attrs)
+        if old.valid_from and new.valid_from:
+            valid_from = min(old.valid_from, new.valid_from)
     return Link(
         from_id=old.from_id,
         kind=old.kind,
         to_id=old.to_id,
         role=new.role or old.role,
-        attrs={**old.attrs, **new.attrs},
-        valid_from=new.valid_from or old.valid_from,
+        attrs=attrs,
+        valid_from=valid_from,
         valid_to=new.valid_to or old.valid_to,
         sources=merge_sources(old.sources, new.sources),
     )
+
+
+def _merged_evidence(old: Mapping[str, Scalar], new: Mapping[str, Scalar]) -> dict[str, Scalar]:
+    """Evidence from two loads (say January's notices, then February's) added up.
+
+    The OCIDs are united; counts and dates follow. A total value is summed when the two loads
+    share no notice and kept when one holds the other (a file loaded again); for a partial
+    overlap the larger total is kept, as the values of single notices are not stored.
+    """
+    old_ids, new_ids = (set(str(a["evidence"]).split(";")) - {""} for a in (old, new))
+    merged: dict[str, Scalar] = {"evidence": ";".join(sorted(old_ids | new_ids))}
+    if "notices" in old or "notices" in new:
+        merged["notices"] = len(old_ids | new_ids)
+    if "total_value_gbp" in old and "total_value_gbp" in new:
+        a, b = float(old["total_value_gbp"]), float(new["total_value_gbp"])
+        merged["total_value_gbp"] = a + b if not old_ids & new_ids else max(a, b)
+    for key, pick in (("first_date", min), ("last_date", max)):
+        days = [str(x[key]) for x in (old, new) if key in x]
+        if days:
+            merged[key] = pick(days)
+    frameworks = {f for x in (old, new) for f in str(x.get("frameworks", "")).split(";") if f}
+    if frameworks:
+        merged["frameworks"] = ";".join(sorted(frameworks))
+    return merged

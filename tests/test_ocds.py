@@ -126,3 +126,28 @@ def test_ocds_format_is_detected(tmp_path: Path) -> None:
     package = OCDS / "contracts_finder_release_package_2025-01-23_sample.json"
     assert {detect_format(p) for p in (CF, PCS, zipped, package)} == {"ocds"}
     assert detect_format(SHARED / "adjacency" / "ons_lad21_neighbours.json") == "ons-neighbours"
+
+
+def test_evidence_adds_up_across_files(loaded: NetworkXStore, tmp_path: Path) -> None:
+    """January's notices, then February's: the buys_through evidence is united, not replaced."""
+    releases = [json.loads(line) for line in CF.read_text().splitlines()]
+    merton = [r for r in releases if r["buyer"]["name"] == "London Borough of Merton"]
+    espo = next(r for r in merton if "ESPO" in (r["tender"].get("description") or ""))
+    second = json.loads(json.dumps(espo))
+    second["ocid"] = espo["ocid"] + "-feb"
+    second["date"] = "2025-02-20T00:00:00Z"
+    second["tender"]["tenderPeriod"] = {"startDate": "2025-02-20T00:00:00Z"}
+    files = []
+    for name, release in (("jan.jsonl", espo), ("feb.jsonl", second)):
+        path = tmp_path / name
+        path.write_text(json.dumps(release) + "\n")
+        files.append(path)
+    load_files(loaded, [files[0]])
+    (first,) = [k for k in loaded.links_of("E09000024") if k.kind is LinkKind.BUYS_THROUGH]
+    load_files(loaded, [files[1]])
+    load_files(loaded, [files[1]])  # loading a file again adds nothing
+    (link,) = [k for k in loaded.links_of("E09000024") if k.kind is LinkKind.BUYS_THROUGH]
+    assert link.attrs["notices"] == 2
+    assert link.attrs["evidence"] == ";".join(sorted([espo["ocid"], second["ocid"]]))
+    assert link.attrs["total_value_gbp"] == 2 * float(first.attrs["total_value_gbp"])
+    assert (link.attrs["first_date"], link.attrs["last_date"]) == ("2025-01-23", "2025-02-20")
