@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 
+from graph.ids import is_gss
+
 PROCUREMENT_ACT_IN_FORCE = date(2025, 2, 24)
 
 
@@ -47,7 +49,7 @@ def legal_basis(model: Model, start: date | None, partner_ids: Iterable[str]) ->
     Scottish rules apply when every partner with a GSS code is Scottish (``S...``).
     """
     before, after, scotland = BASES[model]
-    codes = [p for p in partner_ids if p[:1] in "ENSW" and p[1:2].isdigit()]
+    codes = [p for p in partner_ids if is_gss(p)]
     if codes and all(c.startswith("S") for c in codes):
         return scotland
     if start is None:
