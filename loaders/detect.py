@@ -18,6 +18,7 @@ from loaders.partnerships import (
     parse_owners,
     parse_public_bodies,
     parse_shared_services,
+    parse_users,
 )
 from loaders.plain import LINK_COLUMNS, NODE_COLUMNS, parse_links, parse_nodes
 from loaders.tables import DELIMITERS, check_readable
@@ -29,6 +30,7 @@ FORMATS: dict[str, Parser] = {
     "links": parse_links,
     "buying-organisations": parse_buying_organisations,
     "buying-organisation-owners": parse_owners,
+    "buying-organisation-users": parse_users,
     "shared-services": parse_shared_services,
     "joint-procurements": parse_joint_procurements,
     "public-bodies": parse_public_bodies,
@@ -44,6 +46,7 @@ HEADERS = {
     "links": {"from_id", "kind", "to_id"},
     "buying-organisations": {"id", "name", "legal_form"},
     "buying-organisation-owners": {"buying_organisation", "member", "role"},
+    "buying-organisation-users": {"buyer", "buying_organisation"},
     "shared-services": {"id", "name", "category", "delivery_model", "partners"},
     "joint-procurements": {"id", "title", "category", "participants"},
     "public-bodies": {"id", "name", "body_type"},

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from graph.legal import PROCUREMENT_ACT_IN_FORCE, Model, legal_basis
 from graph.model import Link, LinkKind, Node, NodeKind, Scalar
 from loaders.items import Item, ParseContext, Row, Skip
 from loaders.ocds_read import iter_releases
+from loaders.public_bodies import recognise
 from loaders.resolve import Resolver
 
 BUYER_ROLES = {"buyer", "leadBuyer"}
@@ -100,6 +101,8 @@ class _State:
     notices: dict[tuple[str, float | None, date | None], str] = field(default_factory=dict)
     """(title, value, date) -> the first OCID seen: one procurement published twice."""
     uses: dict[tuple[str, str], _Use] = field(default_factory=dict)
+    bodies: dict[str, Node] = field(default_factory=dict)
+    """Public bodies recognised by name or register id that are not in the graph yet."""
 
 
 def parse_ocds(path: Path, context: ParseContext) -> Iterator[Item]:
@@ -128,7 +131,7 @@ def _release(state: _State, place: str, line: int | None, release: dict[str, Any
     for party in parties:
         if not BUYER_ROLES & set(party.get("roles") or []):
             continue
-        node_id = _resolve(party, resolver, day)
+        node_id = _resolve(party, resolver, day) or _public_body(state, party, notes)
         if node_id is None:
             notes.append(f"buyer not resolved: {party.get('name') or party.get('id')}")
         else:
@@ -187,6 +190,22 @@ def _resolve(party: dict[str, Any], resolver: Resolver, day: date | None) -> str
             if found.id is not None:
                 return found.id
     return None
+
+
+def _public_body(state: _State, party: dict[str, Any], notes: list[str]) -> str | None:
+    found = recognise(party)
+    if found is None:
+        return None
+    node_id, name, body_type, how = found
+    if node_id not in state.resolver.ids and node_id not in state.bodies:
+        state.bodies[node_id] = Node(
+            id=node_id,
+            kind=NodeKind.PUBLIC_BODY,
+            name=name,
+            attrs={"body_type": str(body_type), "identified_by": how},
+        )
+    notes.append(f"public body recognised: {name} ({how})")
+    return node_id
 
 
 def _buying_organisations(
@@ -268,6 +287,11 @@ def _call_off_basis(first: date | None, buyer: str) -> str:
 
 def _aggregates(state: _State, context: ParseContext) -> Iterator[Item]:
     source = (context.source,)
+    linked = {p for j in state.joints.values() for p in j.participants}
+    linked |= {buyer for buyer, _ in state.uses}
+    for node_id, body in sorted(state.bodies.items()):
+        if node_id in linked:  # a body that only buys alone adds nothing to the map
+            yield Row(None, (replace(body, sources=source),), counted=False)
     for joint in state.joints.values():
         node_id = "jp:" + joint.ocid.lower()
         attrs: dict[str, Scalar] = {

@@ -45,6 +45,10 @@ JOINT_PROCUREMENT_COLUMNS = (
     *EVIDENCE,
 )  # fmt: skip
 PUBLIC_BODY_COLUMNS = ("id", "name", "body_type", *EVIDENCE)
+USER_COLUMNS = (
+    "buyer", "buying_organisation", "frameworks", "first_date", "last_date", "evidence",
+    "value_gbp", *EVIDENCE,
+)  # fmt: skip
 
 
 def parse_buying_organisations(path: Path, context: ParseContext) -> Iterator[Item]:
@@ -79,6 +83,12 @@ def parse_public_bodies(path: Path, context: ParseContext) -> Iterator[Item]:
     )
 
 
+def parse_users(path: Path, context: ParseContext) -> Iterator[Item]:
+    """Who buys through a buying organisation: one ``buys_through`` link per row, with the
+    same evidence attributes the OCDS loader derives from call-offs, so the two add up."""
+    return parse_table(path, context, columns=USER_COLUMNS, required=2, to_records=_user)
+
+
 def _buying_organisation(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]:
     node_id = _own_id(row["id"], NodeKind.BUYING_ORGANISATION)
     attrs: dict[str, Scalar] = {
@@ -103,6 +113,37 @@ def _owner(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...
         context=context,
         start=day(row, "valid_from"),
         end=day(row, "valid_to"),
+    )
+    return (link,)
+
+
+def _user(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]:
+    organisation = _own_id(row["buying_organisation"], NodeKind.BUYING_ORGANISATION)
+    buyer = _partner(row["buyer"], context)
+    if buyer == organisation:
+        raise BadValue(f"{buyer} cannot buy through itself")
+    first, last = day(row, "first_date"), day(row, "last_date")
+    if first and last and last < first:
+        raise BadValue(f"last_date {last} is before first_date {first}")
+    attrs = _evidence(row)
+    notices = sorted({n.strip() for n in row.get("evidence", "").split(";") if n.strip()})
+    if notices:
+        attrs |= {"evidence": ";".join(notices), "notices": len(notices)}
+    frameworks = sorted({f.strip() for f in row.get("frameworks", "").split(";") if f.strip()})
+    if frameworks:
+        attrs["frameworks"] = ";".join(frameworks)
+    if row.get("value_gbp"):
+        attrs["total_value_gbp"] = _money(row["value_gbp"], "value_gbp")
+    for key, value in (("first_date", first), ("last_date", last or first)):
+        if value:
+            attrs[key] = value.isoformat()
+    link = Link(
+        from_id=buyer,
+        kind=LinkKind.BUYS_THROUGH,
+        to_id=organisation,
+        attrs=attrs,
+        valid_from=first,
+        sources=(context.source,),
     )
     return (link,)
 

@@ -51,7 +51,10 @@ class FileReport:
                 for r, n in self.skipped.most_common()
             ],
             "rows_rejected": self.rejected_total,
-            "rejected": [{"line": p.line, "reason": p.reason} for p in self.rejected],
+            "rejected": [
+                {"line": p.line, "reason": p.reason}
+                for p in sorted(self.rejected, key=lambda p: p.line or 0)
+            ],
             "notes": [{"note": n, "rows": k} for n, k in self.notes.most_common()],
             "nodes": _outcomes(self.nodes),
             "links": _outcomes(self.links),

@@ -47,12 +47,19 @@ def test_scottish_joint_procurements(loaded: NetworkXStore) -> None:
     # Every multi-buyer release is accounted for: a joint procurement, or a note saying why not.
     multi = multi_buyer_ocids(PCS)
     joint = {n.id.removeprefix("jp:") for n in loaded.iter_nodes() if n.id.startswith("jp:ocds")}
-    assert joint == {"ocds-r6ebe6-0000580267", "ocds-r6ebe6-0000580618"}
+    assert joint == {
+        "ocds-r6ebe6-0000580267",
+        "ocds-r6ebe6-0000580618",
+        "ocds-r6ebe6-0000561475",  # NHS Lanarkshire with NHS Greater Glasgow and Clyde
+        "ocds-r6ebe6-0000581730",  # NHS Grampian with Aberdeen City Council
+    }
     not_joint = f.notes["several buyers, fewer than two known: not a joint procurement"]
-    unresolved_only = f.skipped[
-        "buyer not resolved: NHS Lanarkshire; NHS Greater Glasgow and Clyde"
-    ]
-    assert len(joint) + not_joint + unresolved_only == len(multi)
+    assert len(joint) + not_joint == len(multi) == 4
+    taxis = {k.from_id for k in loaded.links_of("jp:ocds-r6ebe6-0000581730")}
+    assert taxis == {"pb:nhs-grampian", "S12000033"}
+    grampian = loaded.get_node("pb:nhs-grampian")
+    assert grampian is not None and grampian.kind is NodeKind.PUBLIC_BODY
+    assert grampian.attrs["body_type"] == "nhs"
     # Scotland Excel tendering for its members is recognised as a central purchasing body.
     assert f.notes["bo:scotland-excel acting as a central purchasing body"] == 4
 
@@ -65,7 +72,13 @@ def test_contracts_finder_call_offs(loaded: NetworkXStore) -> None:
         ("E09000024", "bo:espo"),  # Merton, ESPO 509_23 (civil parking enforcement)
         ("E10000018", "bo:ypo"),  # Leicestershire, YPO 772 road marking DPS
         ("E07000103", "bo:nepo"),  # Watford, NEPO vehicles
+        # Public bodies recognised by statutory name or GB-GOR identifier:
+        ("pb:met-office", "bo:espo"),  # ESPO M-STAR4 (GB-GOR EA46)
+        ("pb:ministry-of-defence", "bo:ccs"),  # RM6187, G-Cloud 14
+        ("pb:the-planning-inspectorate", "bo:ccs"),  # GB-GOR EA39
     }
+    assert loaded.get_node("pb:met-office").attrs["identified_by"] == "GB-GOR EA46"
+    assert uses[("pb:ministry-of-defence", "bo:ccs")].attrs["frameworks"] == "RM6187"
     merton = uses[("E09000024", "bo:espo")]
     assert merton.attrs["frameworks"] == "509_23"
     assert merton.attrs["notices"] == 1 and merton.attrs["total_value_gbp"] > 0

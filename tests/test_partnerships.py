@@ -13,7 +13,7 @@ import pytest
 from conftest import run_cli
 
 from graph import GraphStore, LinkKind, LoadRejected, NetworkXStore, NodeKind
-from loaders import bundled_dir, load_files
+from loaders import bundled_dir, detect_format, load_files
 
 TODAY = date.today()
 PARTNERSHIPS = bundled_dir() / "partnerships"
@@ -167,3 +167,44 @@ def test_owners_and_joint_procurements(store: GraphStore, tmp_path: Path) -> Non
     assert {(k.from_id, k.role) for k in store.links_of("jp:bins")} == {
         ("E06000001", "partner"), ("E06000004", "lead")
     }  # fmt: skip
+
+
+USERS = "buyer,buying_organisation,frameworks,first_date,last_date,evidence,value_gbp,source_url\n"
+
+
+def test_buying_organisation_users(loaded: GraphStore, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "users.csv",
+        USERS
+        + 'Leeds City Council,bo:ccs,RM6118,2018-06-08,2019-01-31,leeds-1;leeds-2,"£12,000",https://x\n'
+        + "E08000035,bo:nowhere,,,,,,\n"
+        + "Leeds,bo:ypo,,2019-01-01,2018-01-01,,,\n"
+        + "bo:ypo,bo:ypo,,,,,,\n"
+        + "Atlantis Council,bo:ypo,,,,,,\n",
+    )
+    assert detect_format(path) == "buying-organisation-users"
+    version = loaded.data_version()
+    with pytest.raises(LoadRejected) as caught:
+        load_files(loaded, [path])
+    reasons = {p.line: p.reason for p in caught.value.problems}
+    assert set(reasons) == {3, 4, 5, 6} and loaded.data_version() == version
+    assert "bo:nowhere, which is neither in the store nor in this load" in reasons[3]
+    assert "last_date 2018-01-01 is before first_date 2019-01-01" in reasons[4]
+    assert "bo:ypo cannot buy through itself" in reasons[5]
+    assert "partner 'Atlantis Council' is not known" in reasons[6]
+    load_files(loaded, [path], skip_invalid=True)
+    (use,) = [k for k in loaded.links_of("E08000035") if k.kind is LinkKind.BUYS_THROUGH]
+    assert (use.to_id, use.valid_from) == ("bo:ccs", date(2018, 6, 8))
+    assert use.attrs == {
+        "evidence": "leeds-1;leeds-2", "notices": 2, "frameworks": "RM6118",
+        "total_value_gbp": 12000.0, "first_date": "2018-06-08", "last_date": "2019-01-31",
+        "source_url": "https://x", "verified": "no",
+    }  # fmt: skip
+    # A second register with another notice adds up with the first, as OCDS evidence does.
+    more = write(
+        tmp_path / "more.csv", USERS + "E08000035,bo:ccs,RM6154,2020-02-02,,leeds-3,100,\n"
+    )
+    load_files(loaded, [more])
+    (use,) = [k for k in loaded.links_of("E08000035") if k.kind is LinkKind.BUYS_THROUGH]
+    assert use.attrs["notices"] == 3 and use.attrs["total_value_gbp"] == 12100.0
+    assert use.attrs["frameworks"] == "RM6118;RM6154" and use.attrs["last_date"] == "2020-02-02"
