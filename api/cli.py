@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from api.progress import TerminalProgress
 from graph import (
     LoadRejected,
     Outcome,
@@ -120,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(settings: Settings, args: argparse.Namespace) -> int:
-    with open_store(settings) as store:
+    with open_store(settings) as store, TerminalProgress() as progress:
         if args.paths:
             report = load_files(
                 store,
@@ -129,6 +130,7 @@ def _load(settings: Settings, args: argparse.Namespace) -> int:
                 dataset=args.dataset,
                 vintage=args.vintage,
                 skip_invalid=args.skip_invalid,
+                progress=progress,
             )
         else:
             report = load_bundled(store)

@@ -16,6 +16,7 @@ PARTNERSHIP_FILES = (
     "buying_organisation_owners.csv",
     "shared_services.csv",
     "joint_procurements.csv",
+    "buying_organisation_users.csv",
 )
 PARTNERSHIPS_DATASET = ("partnermap-partnerships", "2026-11")
 

@@ -15,6 +15,7 @@ from graph.store import GraphStore
 from loaders.areas import vintage_from_name
 from loaders.detect import FORMATS, detect_format
 from loaders.items import Item, ParseContext, Reject, Row, Skip
+from loaders.progress import LoadProgress, watching
 from loaders.report import FileReport, LoadReport
 from loaders.resolve import Resolver, names_file, read_variants
 
@@ -59,6 +60,7 @@ def load_files(
     dataset: str | None = None,
     vintage: str | None = None,
     skip_invalid: bool = False,
+    progress: LoadProgress | None = None,
 ) -> LoadReport:
     """Load ``paths`` into ``store`` in one all-or-nothing write and report what happened.
 
@@ -95,10 +97,13 @@ def load_files(
             source.vintage or vintage or vintage_from_name(path),
             resolver,
         )
-        for item in FORMATS[name](path, context):
-            _take(item, index, file_report, nodes, links)
+        with watching(progress, path):
+            for item in FORMATS[name](path, context):
+                _take(item, index, file_report, nodes, links)
         logger.info("read %s: %d rows", path, file_report.rows_read)
 
+    if progress is not None:
+        progress.stage(f"checking {len(nodes):,} nodes and {len(links):,} links against the store")
     _apply_former_codes(store, nodes, links, report)
     staged_nodes = list(nodes.values())
     staged_links = list(links.values())
@@ -129,6 +134,8 @@ def load_files(
             report=report.as_dict(),
         )
     if plan.nodes or plan.links:
+        if progress is not None:
+            progress.stage(f"writing {len(plan.nodes):,} nodes and {len(plan.links):,} links")
         store.write(plan.nodes, plan.links)
     report.stored = True
     report.data_version = store.data_version()

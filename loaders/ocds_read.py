@@ -18,20 +18,37 @@ import ijson
 import orjson
 
 from graph.errors import LoaderError, Problem
+from loaders.progress import open_input
 from loaders.tables import UTF8_HINT, check_readable
 
 GZIP_MAGIC = b"\x1f\x8b"
 PEEK_BYTES = 64 * 1024
 
 
-def open_bytes(path: Path) -> IO[bytes]:
-    """The file's bytes, uncompressed if it is gzip (told by its first two bytes)."""
+def open_bytes(path: Path, *, watched: bool = False) -> IO[bytes]:
+    """The file's bytes, uncompressed if it is gzip (told by its first two bytes); ``watched``
+    for the read that counts towards a load's progress."""
     check_readable(path)
     with path.open("rb") as f:
         magic = f.read(2)
+    raw = open_input(path) if watched else path.open("rb")
     if magic == GZIP_MAGIC:
-        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]  # a binary IO in all but name
-    return path.open("rb")
+        return _Gunzipped(raw)  # type: ignore[return-value]  # a binary IO in all but name
+    return raw
+
+
+class _Gunzipped(gzip.GzipFile):
+    """A gzip stream that closes the file under it when closed."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__(fileobj=raw, mode="rb")
+        self._raw = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
 
 
 def ocds_layout(path: Path) -> str | None:
@@ -83,7 +100,7 @@ def iter_releases(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         return
     prefix = {"release-package": "releases.item", "array": "item"}.get(layout, "records.item")
     count = 0
-    with open_bytes(path) as f:
+    with open_bytes(path, watched=True) as f:
         try:
             for item in ijson.items(f, prefix, use_float=True):
                 for release in _releases_of(item, layout):
@@ -119,7 +136,7 @@ def _releases_of(item: Any, layout: str) -> Iterator[dict[str, Any]]:
 
 
 def _lines(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    with open_bytes(path) as raw:
+    with open_bytes(path, watched=True) as raw:
         for number, line in enumerate(raw, start=1):
             if not line.strip():
                 continue

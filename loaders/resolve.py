@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -26,6 +26,8 @@ FUZZY_MIN = 90.0
 """Lowest fuzzy score accepted (0-100, rapidfuzz ``token_sort_ratio`` on normalised names)."""
 FUZZY_MARGIN = 4.0
 """How far the best fuzzy candidate must lead the next one that names another node."""
+MEMO_SIZE = 100_000
+"""Answers remembered (a notice file names the same buyers again and again)."""
 
 NOISE = re.compile(
     r"\b(the|council|borough|district|metropolitan|county|city|of|royal|london borough|"
@@ -68,6 +70,9 @@ class Resolver:
     former: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     nodes: dict[str, Node] = field(default_factory=dict)
+    _memo: dict[str, Resolution] = field(default_factory=dict)
+    """Answers that do not depend on the date, by query."""
+    _choices: list[str] | None = None
 
     @classmethod
     def build(
@@ -104,26 +109,40 @@ class Resolver:
         """The node ``text`` names; where a name fits a body that existed on ``at`` (default:
         today) and others that did not, the one that existed is taken."""
         query = text.strip()
+        if (known := self._memo.get(query)) is not None:
+            return known if known.text == text else replace(known, text=text)
+        found, dated = self._resolve(text, query, at)
+        if not dated:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[query] = found
+        return found
+
+    def _resolve(self, text: str, query: str, at: date | None) -> tuple[Resolution, bool]:
+        """The resolution, and whether it depended on the date."""
         if query in self.ids:
-            return Resolution(text, query, "id")
+            return Resolution(text, query, "id"), False
         if query.upper() in self.former:
-            return Resolution(text, self.former[query.upper()], "former_code")
+            return Resolution(text, self.former[query.upper()], "former_code"), False
         for how, table, key in (
             ("name", self.names, query.casefold()),
             ("normalised", self.keys, normalised(query)),
         ):
             found = table.get(key)
-            if found and len(found) > 1:
+            dated = bool(found and len(found) > 1)
+            if found and dated:
                 day = at or date.today()
                 found = {i for i in found if self.nodes[i].valid_at(day)} or found
             if found and len(found) == 1:
-                return Resolution(text, next(iter(found)), how)
+                return Resolution(text, next(iter(found)), how), dated
             if found:
-                return Resolution(text, None, "ambiguous", self._labelled(sorted(found)))
-        return self._fuzzy(text, normalised(query))
+                return Resolution(text, None, "ambiguous", self._labelled(sorted(found))), dated
+        return self._fuzzy(text, normalised(query)), False
 
     def _fuzzy(self, text: str, key: str) -> Resolution:
-        matches = process.extract(key, list(self.keys), scorer=fuzz.token_sort_ratio, limit=8)
+        if self._choices is None:
+            self._choices = list(self.keys)
+        matches = process.extract(key, self._choices, scorer=fuzz.token_sort_ratio, limit=8)
         ranked: list[tuple[float, str]] = []
         for candidate, score, _ in matches:
             for node_id in sorted(self.keys[candidate]):

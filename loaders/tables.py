@@ -12,6 +12,7 @@ from pathlib import Path
 
 from graph.errors import LoaderError, Problem
 from loaders.items import Reject
+from loaders.progress import open_input
 
 DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "bars"}
 UTF8_HINT = "save the file as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)') and load it again"
@@ -41,7 +42,7 @@ def read_rows(
     check_readable(path)
     name = str(path)
     counter = [0]
-    with path.open("rb") as f:
+    with open_input(path) as f:
         reader = csv.reader(_decoded_lines(f, name, counter))
         try:
             header = next(reader, None)

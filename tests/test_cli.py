@@ -63,6 +63,7 @@ def test_load_json_report(home: Path) -> None:
         "buying-organisation-owners",
         "shared-services",
         "joint-procurements",
+        "buying-organisation-users",
     ]
     assert nodes_file["format"] == "nodes" and nodes_file["rows_taken"] == 430
     assert links_file["links"] == {"created": 1929, "updated": 0, "unchanged": 0}

@@ -28,7 +28,8 @@ def test_bundled_partnerships_are_sourced_and_flagged(loaded: NetworkXStore) -> 
     services, procurements = rows("shared_services.csv"), rows("joint_procurements.csv")
     assert len(services) >= 80 and len(procurements) >= 20
     for row in [*services, *procurements, *rows("buying_organisations.csv"),
-                *rows("buying_organisation_owners.csv"), *rows("public_bodies.csv")]:  # fmt: skip
+                *rows("buying_organisation_owners.csv"), *rows("public_bodies.csv"),
+                *rows("buying_organisation_users.csv")]:  # fmt: skip
         assert row["source_url"].startswith("http"), row
         assert row["verified"] in {"yes", "partial", "no"}, row
     kinds = Counter(n.kind for n in loaded.iter_nodes())
@@ -52,6 +53,12 @@ def test_show_lists_partnerships_and_buying_organisations(loaded_home: Path) -> 
     assert ("partner_in", "ss:west-yorkshire-joint-services") in kinds
     text = run_cli(loaded_home, "show", "E08000035").stdout  # Leeds
     assert "partner_in" in text and "West Yorkshire Joint Services" in text
+    leeds = json.loads(run_cli(loaded_home, "show", "E08000035", "--json").stdout)
+    uses = {k["other"]["id"]: k for k in leeds["links"] if k["kind"] == "buys_through"}
+    assert {"bo:ccs", "bo:ypo"} <= set(uses)  # purchasing cards (2018); YPO framework 1140
+    assert uses["bo:ypo"]["frameworks"] == "YPO 1140"
+    assert uses["bo:ypo"]["evidence"] == "ocds-h6vhtk-0652d5"
+    assert "buys_through  -> bo:ypo" in text
     service = json.loads(run_cli(loaded_home, "show", "ss:adur-worthing", "--json").stdout)
     node = service["node"]
     assert node["category"] == "management" and node["source_url"].startswith("https://")
@@ -176,9 +183,9 @@ def test_buying_organisation_users(loaded: GraphStore, tmp_path: Path) -> None:
     path = write(
         tmp_path / "users.csv",
         USERS
-        + 'Leeds City Council,bo:ccs,RM6118,2018-06-08,2019-01-31,leeds-1;leeds-2,"£12,000",https://x\n'
-        + "E08000035,bo:nowhere,,,,,,\n"
-        + "Leeds,bo:ypo,,2019-01-01,2018-01-01,,,\n"
+        + 'Bradford Metropolitan District Council,bo:ccs,RM6118,2018-06-08,2019-01-31,bradford-1;bradford-2,"£12,000",https://x\n'
+        + "E08000032,bo:nowhere,,,,,,\n"
+        + "Bradford,bo:ypo,,2019-01-01,2018-01-01,,,\n"
         + "bo:ypo,bo:ypo,,,,,,\n"
         + "Atlantis Council,bo:ypo,,,,,,\n",
     )
@@ -193,18 +200,18 @@ def test_buying_organisation_users(loaded: GraphStore, tmp_path: Path) -> None:
     assert "bo:ypo cannot buy through itself" in reasons[5]
     assert "partner 'Atlantis Council' is not known" in reasons[6]
     load_files(loaded, [path], skip_invalid=True)
-    (use,) = [k for k in loaded.links_of("E08000035") if k.kind is LinkKind.BUYS_THROUGH]
+    (use,) = [k for k in loaded.links_of("E08000032") if k.kind is LinkKind.BUYS_THROUGH]
     assert (use.to_id, use.valid_from) == ("bo:ccs", date(2018, 6, 8))
     assert use.attrs == {
-        "evidence": "leeds-1;leeds-2", "notices": 2, "frameworks": "RM6118",
+        "evidence": "bradford-1;bradford-2", "notices": 2, "frameworks": "RM6118",
         "total_value_gbp": 12000.0, "first_date": "2018-06-08", "last_date": "2019-01-31",
         "source_url": "https://x", "verified": "no",
     }  # fmt: skip
     # A second register with another notice adds up with the first, as OCDS evidence does.
     more = write(
-        tmp_path / "more.csv", USERS + "E08000035,bo:ccs,RM6154,2020-02-02,,leeds-3,100,\n"
+        tmp_path / "more.csv", USERS + "E08000032,bo:ccs,RM6154,2020-02-02,,bradford-3,100,\n"
     )
     load_files(loaded, [more])
-    (use,) = [k for k in loaded.links_of("E08000035") if k.kind is LinkKind.BUYS_THROUGH]
+    (use,) = [k for k in loaded.links_of("E08000032") if k.kind is LinkKind.BUYS_THROUGH]
     assert use.attrs["notices"] == 3 and use.attrs["total_value_gbp"] == 12100.0
     assert use.attrs["frameworks"] == "RM6118;RM6154" and use.attrs["last_date"] == "2020-02-02"
