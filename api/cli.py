@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from api.analyse import add_commands as add_analysis_commands
 from api.progress import TerminalProgress
 from graph import (
     LoadRejected,
@@ -112,6 +113,8 @@ def _parser() -> argparse.ArgumentParser:
         "--replace", action="store_true", help="make the target exactly the source (else merge)"
     )
     copy.set_defaults(run=_copy)
+
+    add_analysis_commands(commands)
 
     serve = commands.add_parser("serve", help="serve the HTTP API")
     serve.add_argument("--host", help="address (PARTNERMAP_HOST, default 127.0.0.1)")

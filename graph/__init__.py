@@ -28,7 +28,7 @@ from graph.neo4j_store import Neo4jStore
 from graph.nx_store import NetworkXStore
 from graph.settings import Settings
 from graph.store import GraphStore, Stats
-from graph.views import link_dict, node_dict, node_with_links
+from graph.views import link_dict, node_dict, node_with_links, vintage
 
 __all__ = [
     "CombinedAuthorityType",
@@ -62,4 +62,5 @@ __all__ = [
     "node_with_links",
     "open_store",
     "plan_changes",
+    "vintage",
 ]

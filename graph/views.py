@@ -81,3 +81,15 @@ def _suggest(store: GraphStore, text: str) -> str:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def vintage(store: GraphStore, at: date | None) -> dict[str, Any]:
+    """What an analysis was computed from: the store's data version, the date the graph was
+    taken as at, and every dataset (with its vintage) behind the records."""
+    datasets = {str(s) for n in store.iter_nodes() for s in n.sources}
+    datasets |= {str(s) for k in store.iter_links() for s in k.sources}
+    return {
+        "data_version": store.data_version(),
+        "as_at": _iso(at),
+        "datasets": sorted(datasets),
+    }

@@ -1,0 +1,146 @@
+"""The collaboration graph: organisations linked by weighted evidence of working together.
+
+From the stored graph (a ``MultiDiGraph`` from ``GraphStore.graph``), every pair of
+organisations (councils and other public bodies) that share something gets one undirected edge
+whose weight adds up what they share, and whose ``evidence`` lists each thing:
+
+==================  ======================================================  ==============
+evidence            how two organisations share it                          default weight
+==================  ======================================================  ==============
+shared_service      partners in one shared service                          3.0
+joint_procurement   participants in one joint procurement                   2.0
+pbo_owner           owners (founders, members, shareholders) of one PBO     1.0
+pbo_user            both buy through one PBO (``buys_through``)             0.25
+combined_authority  members of one combined authority                       1.0
+borders             their areas share a boundary                            0.5
+==================  ======================================================  ==============
+
+An arrangement of ``n`` partners adds ``weight / (n - 1)`` to each pair (Newman's weighting of
+collaboration networks), so a pair working alone together counts for more than a pair among the
+32 owners of Scotland Excel, and each partner's total from one arrangement is the weight itself.
+Weights are a ``Weights`` value, adjustable by callers (the CLI's ``--weight kind=value``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from graph.model import LinkKind, NodeKind
+
+ORGANISATION_KINDS = frozenset({NodeKind.COUNCIL, NodeKind.PUBLIC_BODY})
+"""Who collaborates: councils and the other public bodies in arrangements with them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    shared_service: float = 3.0
+    joint_procurement: float = 2.0
+    pbo_owner: float = 1.0
+    pbo_user: float = 0.25
+    combined_authority: float = 1.0
+    borders: float = 0.5
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    def with_overrides(self, given: Mapping[str, float]) -> Weights:
+        """These weights with some replaced (``{"borders": 0}``); unknown names are an error."""
+        known = {f.name for f in fields(self)}
+        unknown = set(given) - known
+        if unknown:
+            raise ValueError(
+                f"unknown weight {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
+            )
+        if any(v < 0 for v in given.values()):
+            raise ValueError("weights cannot be negative")
+        return replace(self, **dict(given))
+
+
+EVIDENCE_OF_WORK = frozenset({"shared_service", "joint_procurement"})
+"""Evidence that two organisations already work together (not merely could)."""
+
+_GROUPS: dict[str, tuple[LinkKind, NodeKind]] = {
+    "shared_service": (LinkKind.PARTNER_IN, NodeKind.SHARED_SERVICE),
+    "joint_procurement": (LinkKind.PARTICIPATES_IN, NodeKind.JOINT_PROCUREMENT),
+    "pbo_owner": (LinkKind.OWNS, NodeKind.BUYING_ORGANISATION),
+    "pbo_user": (LinkKind.BUYS_THROUGH, NodeKind.BUYING_ORGANISATION),
+    "combined_authority": (LinkKind.MEMBER_OF, NodeKind.COMBINED_AUTHORITY),
+}
+
+
+def is_organisation(G: nx.MultiDiGraph[str], node: str) -> bool:
+    return G.nodes[node].get("kind") in ORGANISATION_KINDS
+
+
+def groups(G: nx.MultiDiGraph[str]) -> dict[str, dict[str, list[str]]]:
+    """For each kind of evidence, each arrangement (or PBO, or CA) with its organisations, in
+    sorted order: ``{"shared_service": {"ss:x": ["E06...", "E07..."]}, ...}``."""
+    found: dict[str, dict[str, set[str]]] = {name: defaultdict(set) for name in _GROUPS}
+    kinds = {str(link): (name, str(target)) for name, (link, target) in _GROUPS.items()}
+    for u, v, key in G.edges(keys=True):
+        entry = kinds.get(key)
+        if entry is None:
+            continue
+        name, target = entry
+        if G.nodes[v].get("kind") == target and is_organisation(G, u):
+            found[name][v].add(u)
+    return {
+        name: {group: sorted(members) for group, members in sorted(by.items())}
+        for name, by in found.items()
+    }
+
+
+def collaboration_graph(G: nx.MultiDiGraph[str], weights: Weights | None = None) -> nx.Graph[str]:
+    """The weighted, undirected collaboration graph of the organisations in ``G``.
+
+    Every organisation is a node (an isolated one has no edges). Each edge has ``weight`` and
+    ``evidence``: a list of ``(kind, via, share)`` where ``via`` is the arrangement, PBO or
+    combined authority (or ``""`` for a border) and ``share`` its part of the weight.
+    """
+    weights = weights or Weights()
+    C: nx.Graph[str] = nx.Graph()
+    for node, data in G.nodes(data=True):
+        if data.get("kind") in ORGANISATION_KINDS:
+            C.add_node(node, kind=data["kind"], name=data.get("name", node))
+    pairs: dict[tuple[str, str], list[tuple[str, str, float]]] = defaultdict(list)
+    for name, by_group in groups(G).items():
+        weight = getattr(weights, name)
+        if weight <= 0:
+            continue
+        for group, members in by_group.items():
+            if len(members) < 2:
+                continue
+            share = weight / (len(members) - 1)
+            for a, b in combinations(members, 2):
+                pairs[(a, b)].append((name, group, share))
+    if weights.borders > 0:
+        for u, v, key in G.edges(keys=True):
+            if key == str(LinkKind.BORDERS) and u in C and v in C:
+                pairs[(min(u, v), max(u, v))].append(("borders", "", weights.borders))
+    for (a, b), evidence in sorted(pairs.items()):
+        evidence.sort()  # the same sum in the same order, whatever order G was built in
+        C.add_edge(a, b, weight=sum(e[2] for e in evidence), evidence=evidence)
+    return C
+
+
+def works_with(C: nx.Graph[str], a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` already share a service or a joint procurement."""
+    data = C.get_edge_data(a, b)
+    return bool(data) and any(e[0] in EVIDENCE_OF_WORK for e in data["evidence"])
+
+
+def evidence_summary(evidence: Iterable[tuple[str, str, float]]) -> dict[str, Any]:
+    """Evidence grouped by kind: ``{"shared_service": ["ss:a", ...], "borders": True}``."""
+    out: dict[str, Any] = {}
+    for kind, via, _ in evidence:
+        if kind == "borders":
+            out["borders"] = True
+        else:
+            out.setdefault(kind, []).append(via)
+    return out
