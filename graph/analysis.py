@@ -167,7 +167,7 @@ def clusters(
         "runs": len(others) + 1,
         "mean_nmi": _mean(ig.compare_communities(best.membership, o.membership, "nmi")
                           for o in others),
-        "mean_ari": _mean(ig.compare_communities(best.membership, o.membership, "ari")
+        "mean_ari": _mean(ig.compare_communities(best.membership, o.membership, "adjusted_rand")
                           for o in others),
         "modularity_range": [min([best.modularity, *(o.modularity for o in others)]),
                              max([best.modularity, *(o.modularity for o in others)])],
@@ -253,7 +253,7 @@ def ca_fit(G: nx.MultiDiGraph[str], label: dict[str, int]) -> dict[str, Any]:
     if len(set(ca_labels)) > 1:
         overall = {
             "nmi": round(ig.compare_communities(ca_labels, cluster_labels, "nmi"), 4),
-            "ari": round(ig.compare_communities(ca_labels, cluster_labels, "ari"), 4),
+            "ari": round(ig.compare_communities(ca_labels, cluster_labels, "adjusted_rand"), 4),
         }
     per_ca.sort(key=lambda r: (-r["share_in_main_cluster"], r["id"]))
     return {"overall": overall, "combined_authorities": per_ca}
