@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import networkx as nx
@@ -15,7 +16,7 @@ from conftest import Neo4jServer, run_cli
 
 from graph import InvalidInput, NetworkXStore
 from graph import analysis as A
-from graph.collab import Weights, collaboration_graph, works_with
+from graph.collab import Weights, collaboration_graph
 from loaders import load_files
 
 # Two groups of four unitary councils: each group shares two services and borders within;
@@ -30,7 +31,7 @@ def write_small_graph(folder: Path, order_seed: int | None = None) -> list[Path]
     """The hand-built graph as loadable files; ``order_seed`` shuffles every file's rows."""
     folder.mkdir(parents=True, exist_ok=True)
     nodes = [f"{c},council,Council {c[-2:]}" for c in [*WEST, *EAST, ISLAND]]
-    borders = [(a, b) for group in (WEST, EAST) for a, b in zip(group, group[1:], strict=False)]
+    borders = [(a, b) for group in (WEST, EAST) for a, b in pairwise(group)]
     borders.append((WEST[-1], EAST[0]))
     links = [f"{a},borders,{b}" for a, b in borders]
     services = [
