@@ -15,7 +15,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import Any
 
@@ -24,9 +24,9 @@ import networkx as nx
 
 from graph.collab import (
     EVIDENCE_OF_WORK,
+    ORGANISATION_KINDS,
     Weights,
     collaboration_graph,
-    evidence_summary,
     groups,
     works_with,
 )
@@ -55,10 +55,13 @@ def to_igraph(C: nx.Graph[str]) -> ig.Graph:
     """``C`` as an igraph graph, vertices in sorted id order, edges sorted: deterministic."""
     names = sorted(C.nodes)
     index = {n: i for i, n in enumerate(names)}
-    edges = sorted((min(index[u], index[v]), max(index[u], index[v])) for u, v in C.edges)
-    g = ig.Graph(n=len(names), edges=edges)
+    edges: list[tuple[int, int, float]] = sorted(
+        (min(index[u], index[v]), max(index[u], index[v]), float(data["weight"]))
+        for u, v, data in C.edges(data=True)
+    )
+    g = ig.Graph(n=len(names), edges=[(a, b) for a, b, _ in edges])
     g.vs["name"] = names
-    g.es["weight"] = [float(C.edges[names[a], names[b]]["weight"]) for a, b in edges]
+    g.es["weight"] = [w for _, _, w in edges]
     return g
 
 
@@ -159,7 +162,8 @@ def clusters(
     seeds, the evidence inside each, and how well combined authorities fit them."""
     weights = weights or Weights()
     C = collaboration_graph(G, weights)
-    C.remove_nodes_from([n for n in list(C) if C.degree(n) == 0])
+    isolated = [n for n in C if C.degree(n) == 0]
+    C.remove_nodes_from(isolated)
     g = to_igraph(C)
     best = detect(g, method, seed, resolution)
     others = [detect(g, method, seed + i, resolution) for i in range(1, max(runs, 1))]
@@ -185,7 +189,7 @@ def clusters(
             for kind, via, _ in data["evidence"]:
                 if kind != "borders":
                     evidence[(kind, via)] += 1
-        regions = Counter(region_of(G, n) for n in group if region_of(G, n))
+        regions = Counter(r for r in (region_of(G, n) for n in group) if r)
         found.append(
             {
                 "cluster": number + 1,
@@ -203,24 +207,25 @@ def clusters(
         "parameters": {"method": method, "seed": seed, "resolution": resolution, "runs": runs,
                        "weights": weights.as_dict()},
         "organisations": C.number_of_nodes(),
-        "isolated": sum(1 for n in collaboration_graph(G, weights) if n not in C),
+        "isolated": len(isolated),
         "modularity": round(best.modularity, 4),
         "stability": _rounded(stability),
         "clusters": found,
-        "combined_authority_fit": ca_fit(
-            G, _fit_labels(G, weights, method, seed, resolution)
-        ),
+        "combined_authority_fit": ca_fit(G, _fit_labels(C, method, seed, resolution)),
     }  # fmt: skip
 
 
-def _fit_labels(
-    G: nx.MultiDiGraph[str], weights: Weights, method: str, seed: int, resolution: float
-) -> dict[str, int]:
+def _fit_labels(C: nx.Graph[str], method: str, seed: int, resolution: float) -> dict[str, int]:
     """Clusters found without the combined-authority evidence: measuring how well combined
     authorities fit clusters that their own membership helped make would be circular."""
-    C = collaboration_graph(G, replace(weights, combined_authority=0.0))
-    C.remove_nodes_from([n for n in list(C) if C.degree(n) == 0])
-    found = detect(to_igraph(C), method, seed, resolution)
+    F: nx.Graph[str] = nx.Graph()
+    F.add_nodes_from(C)
+    for u, v, data in C.edges(data=True):
+        weight = sum(e[2] for e in data["evidence"] if e[0] != "combined_authority")
+        if weight > 0:
+            F.add_edge(u, v, weight=weight)
+    F.remove_nodes_from([n for n in list(F) if F.degree(n) == 0])
+    found = detect(to_igraph(F), method, seed, resolution)
     return dict(zip(found.names, found.membership, strict=True))
 
 
@@ -502,38 +507,40 @@ def recommend(
 
     Score = Adamic-Adar over the partners both already work with, + Jaccard of their PBOs
     (owned or used), + the border weight if they border, + the combined-authority weight if
-    they are in one together.
+    they are in one together. Computed on ``node``'s neighbourhood in ``G`` (two steps out),
+    so it takes milliseconds on a graph of any size.
     """
     weights = weights or Weights()
     _check(G, node)
-    C = collaboration_graph(G, weights)
-    if node not in C:
-        raise InvalidInput(f"{node} is a {G.nodes[node].get('kind')}; recommendations are for "
-                           "councils and other public bodies")  # fmt: skip
-    work: nx.Graph[str] = nx.Graph()
-    work.add_nodes_from(C)
-    work.add_edges_from((u, v) for u, v in C.edges if works_with(C, u, v))
-    pbos = _pbos(G)
-    candidates = set(C.neighbors(node))
-    for partner in work.neighbors(node):
-        candidates |= set(work.neighbors(partner))
-    for bo in pbos.get(node, set()):
-        candidates |= {o for o, used in pbos.items() if bo in used}
-    candidates -= {node}
+    kind = G.nodes[node].get("kind")
+    if kind not in ORGANISATION_KINDS:
+        raise InvalidInput(f"{node} is a {kind}; recommendations are for councils and other "
+                           "public bodies")  # fmt: skip
+    local = _Local(G)
+    partners = local.partners(node)
+    candidates: set[str] = set()
+    if weights.borders > 0:
+        candidates |= local.borders(node)
+    if weights.combined_authority > 0:
+        candidates |= {m for ca in local.cas(node) for m in local.members(ca, LinkKind.MEMBER_OF)}
+    for partner in partners:
+        candidates |= local.partners(partner)
+    for bo in local.pbos(node):
+        candidates |= local.members(bo, LinkKind.OWNS) | local.members(bo, LinkKind.BUYS_THROUGH)
+    candidates -= {node, *partners}
     out: list[dict[str, Any]] = []
     for other in sorted(candidates):
-        if works_with(C, node, other) or not G.has_node(other):
-            continue
-        if G.nodes[other].get("kind") != G.nodes[node].get("kind"):
+        if G.nodes[other].get("kind") != kind:
             continue  # councils are recommended councils; public bodies, public bodies
-        common = sorted(set(work.neighbors(node)) & set(work.neighbors(other)))
-        adamic_adar = sum(1 / math.log(work.degree(z)) for z in common if work.degree(z) > 1)
-        mine, theirs = pbos.get(node, set()), pbos.get(other, set())
+        common = sorted(partners & local.partners(other))
+        adamic_adar = sum(
+            1 / math.log(len(local.partners(z))) for z in common if len(local.partners(z)) > 1
+        )
+        mine, theirs = local.pbos(node), local.pbos(other)
         jaccard = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
-        evidence = C.edges[node, other]["evidence"] if C.has_edge(node, other) else []
-        kinds = evidence_summary(evidence)
-        border = weights.borders if kinds.get("borders") else 0.0
-        same_ca = weights.combined_authority if "combined_authority" in kinds else 0.0
+        border = weights.borders if other in local.borders(node) else 0.0
+        cas = sorted(local.cas(node) & local.cas(other))
+        same_ca = weights.combined_authority if cas else 0.0
         score = adamic_adar + jaccard + border + same_ca
         if score <= 0:
             continue
@@ -543,39 +550,74 @@ def recommend(
         if border:
             reasons.append("borders it")
         if same_ca:
-            reasons.append("in " + ", ".join(_name(G, c) for c in kinds["combined_authority"]))
+            reasons.append("in " + ", ".join(_name(G, c) for c in cas))
         if mine & theirs:
-            reasons.append(
-                "buys through or owns " + ", ".join(_name(G, b) for b in sorted(mine & theirs))
-            )
+            shared = ", ".join(_name(G, b) for b in sorted(mine & theirs))
+            reasons.append(f"buys through or owns {shared}")
         out.append(
             {
                 **_ref(G, other),
                 "score": round(score, 4),
-                "breakdown": {"adamic_adar": round(adamic_adar, 4),
-                              "pbo_jaccard": round(jaccard, 4),
-                              "borders": border, "same_combined_authority": same_ca},
+                "breakdown": {
+                    "adamic_adar": round(adamic_adar, 4),
+                    "pbo_jaccard": round(jaccard, 4),
+                    "borders": border,
+                    "same_combined_authority": same_ca,
+                },
                 "common_partners": [_ref(G, z) for z in common],
                 "reasons": reasons,
             }
-        )  # fmt: skip
+        )
     out.sort(key=lambda r: (-r["score"], r["id"]))
-    already = sorted(p for p in C.neighbors(node) if works_with(C, node, p))
     return {
         "parameters": {"node": node, "top": top, "weights": weights.as_dict()},
         "node": _ref(G, node),
-        "works_with": [_ref(G, p) for p in already],
+        "works_with": [_ref(G, p) for p in sorted(partners)],
         "recommendations": out[:top],
     }
 
 
-def _pbos(G: nx.MultiDiGraph[str]) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = defaultdict(set)
-    for kind in ("pbo_owner", "pbo_user"):
-        for bo, members in groups(G)[kind].items():
-            for m in members:
-                found[m].add(bo)
-    return found
+class _Local:
+    """Questions about one organisation's neighbourhood in the stored graph, remembered."""
+
+    WORK = (str(LinkKind.PARTNER_IN), str(LinkKind.PARTICIPATES_IN))
+
+    def __init__(self, G: nx.MultiDiGraph[str]) -> None:
+        self.G = G
+        self._partners: dict[str, set[str]] = {}
+
+    def _organisation(self, node: str) -> bool:
+        return self.G.nodes[node].get("kind") in ORGANISATION_KINDS
+
+    def members(self, group: str, kind: LinkKind) -> set[str]:
+        key = str(kind)
+        return {u for u, _, k in self.G.in_edges(group, keys=True)
+                if k == key and self._organisation(u)}  # fmt: skip
+
+    def partners(self, node: str) -> set[str]:
+        """Who shares a service or a joint procurement with ``node``."""
+        if node not in self._partners:
+            found: set[str] = set()
+            for _, arrangement, k in self.G.out_edges(node, keys=True):
+                if k in self.WORK:
+                    for u, _, k2 in self.G.in_edges(arrangement, keys=True):
+                        if k2 in self.WORK and self._organisation(u):
+                            found.add(u)
+            found.discard(node)
+            self._partners[node] = found
+        return self._partners[node]
+
+    def borders(self, node: str) -> set[str]:
+        key = str(LinkKind.BORDERS)
+        out = {v for _, v, k in self.G.out_edges(node, keys=True) if k == key}
+        return out | {u for u, _, k in self.G.in_edges(node, keys=True) if k == key}
+
+    def cas(self, node: str) -> set[str]:
+        return set(_targets(self.G, node, LinkKind.MEMBER_OF, NodeKind.COMBINED_AUTHORITY))
+
+    def pbos(self, node: str) -> set[str]:
+        kinds = (LinkKind.OWNS, LinkKind.BUYS_THROUGH)
+        return {b for k in kinds for b in _targets(self.G, node, k, NodeKind.BUYING_ORGANISATION)}
 
 
 # --------------------------------------------------------------------------- brokers, reach

@@ -74,22 +74,17 @@ _GROUPS: dict[str, tuple[LinkKind, NodeKind]] = {
 }
 
 
-def is_organisation(G: nx.MultiDiGraph[str], node: str) -> bool:
-    return G.nodes[node].get("kind") in ORGANISATION_KINDS
-
-
 def groups(G: nx.MultiDiGraph[str]) -> dict[str, dict[str, list[str]]]:
     """For each kind of evidence, each arrangement (or PBO, or CA) with its organisations, in
     sorted order: ``{"shared_service": {"ss:x": ["E06...", "E07..."]}, ...}``."""
     found: dict[str, dict[str, set[str]]] = {name: defaultdict(set) for name in _GROUPS}
-    kinds = {str(link): (name, str(target)) for name, (link, target) in _GROUPS.items()}
+    wanted = {str(link): (name, str(target)) for name, (link, target) in _GROUPS.items()}
+    kind_of: dict[str, Any] = {n: d.get("kind") for n, d in G.nodes(data=True)}
+    organisations = {str(k) for k in ORGANISATION_KINDS}
     for u, v, key in G.edges(keys=True):
-        entry = kinds.get(key)
-        if entry is None:
-            continue
-        name, target = entry
-        if G.nodes[v].get("kind") == target and is_organisation(G, u):
-            found[name][v].add(u)
+        entry = wanted.get(key)
+        if entry is not None and kind_of[v] == entry[1] and kind_of[u] in organisations:
+            found[entry[0]][v].add(u)
     return {
         name: {group: sorted(members) for group, members in sorted(by.items())}
         for name, by in found.items()
@@ -105,9 +100,11 @@ def collaboration_graph(G: nx.MultiDiGraph[str], weights: Weights | None = None)
     """
     weights = weights or Weights()
     C: nx.Graph[str] = nx.Graph()
-    for node, data in G.nodes(data=True):
-        if data.get("kind") in ORGANISATION_KINDS:
-            C.add_node(node, kind=data["kind"], name=data.get("name", node))
+    C.add_nodes_from(
+        (node, {"kind": data["kind"], "name": data.get("name", node)})
+        for node, data in G.nodes(data=True)
+        if data.get("kind") in ORGANISATION_KINDS
+    )
     pairs: dict[tuple[str, str], list[tuple[str, str, float]]] = defaultdict(list)
     for name, by_group in groups(G).items():
         weight = getattr(weights, name)
@@ -117,15 +114,20 @@ def collaboration_graph(G: nx.MultiDiGraph[str], weights: Weights | None = None)
             if len(members) < 2:
                 continue
             share = weight / (len(members) - 1)
-            for a, b in combinations(members, 2):
-                pairs[(a, b)].append((name, group, share))
+            for pair in combinations(members, 2):
+                pairs[pair].append((name, group, share))
     if weights.borders > 0:
-        for u, v, key in G.edges(keys=True):
-            if key == str(LinkKind.BORDERS) and u in C and v in C:
-                pairs[(min(u, v), max(u, v))].append(("borders", "", weights.borders))
-    for (a, b), evidence in sorted(pairs.items()):
+        border = ("borders", "", weights.borders)
+        key = str(LinkKind.BORDERS)
+        for u, v, k in G.edges(keys=True):
+            if k == key and u in C and v in C:
+                pairs[(u, v) if u < v else (v, u)].append(border)
+    edges = []
+    for pair in sorted(pairs):
+        evidence = pairs[pair]
         evidence.sort()  # the same sum in the same order, whatever order G was built in
-        C.add_edge(a, b, weight=sum(e[2] for e in evidence), evidence=evidence)
+        edges.append((*pair, {"weight": sum(e[2] for e in evidence), "evidence": evidence}))
+    C.add_edges_from(edges)
     return C
 
 
