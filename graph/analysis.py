@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations, pairwise
@@ -51,14 +51,21 @@ class Partition:
 # --------------------------------------------------------------------------- igraph bridge
 
 
-def to_igraph(C: nx.Graph[str]) -> ig.Graph:
-    """``C`` as an igraph graph, vertices in sorted id order, edges sorted: deterministic."""
+def to_igraph(
+    C: nx.Graph[str], weight: Callable[[dict[str, Any]], float] | None = None
+) -> ig.Graph:
+    """``C`` as an igraph graph, vertices in sorted id order, edges sorted: deterministic.
+    ``weight`` gives an edge's weight from its data (default: its ``weight``); an edge
+    weighing 0 is left out."""
     names = sorted(C.nodes)
     index = {n: i for i, n in enumerate(names)}
-    edges: list[tuple[int, int, float]] = sorted(
-        (min(index[u], index[v]), max(index[u], index[v]), float(data["weight"]))
-        for u, v, data in C.edges(data=True)
-    )
+    edges: list[tuple[int, int, float]] = []
+    for u, v, data in C.edges(data=True):
+        w = float(data["weight"]) if weight is None else weight(data)
+        if w > 0:
+            a, b = index[u], index[v]
+            edges.append((min(a, b), max(a, b), w))
+    edges.sort()
     g = ig.Graph(n=len(names), edges=[(a, b) for a, b, _ in edges])
     g.vs["name"] = names
     g.es["weight"] = [w for _, _, w in edges]
@@ -136,6 +143,18 @@ def region_of(G: nx.MultiDiGraph[str], node: str) -> str | None:
     return None
 
 
+def regions(G: nx.MultiDiGraph[str]) -> dict[str, str]:
+    """Every node ``within`` a region with that region, and others within a nation with it."""
+    found: dict[str, str] = {}
+    kinds = {str(NodeKind.REGION): 0, str(NodeKind.NATION): 1}
+    within = str(LinkKind.WITHIN)
+    for u, v, key in G.edges(keys=True):
+        rank = kinds.get(str(G.nodes[v].get("kind"))) if key == within else None
+        if rank is not None and (u not in found or rank < kinds[G.nodes[found[u]]["kind"]]):
+            found[u] = v
+    return found
+
+
 def ca_members(G: nx.MultiDiGraph[str]) -> dict[str, list[str]]:
     """Each combined authority with its member councils."""
     return {ca: m for ca, m in groups(G)["combined_authority"].items() if ca in G}
@@ -180,27 +199,32 @@ def clusters(
     members: dict[int, list[str]] = defaultdict(list)
     for name in best.names:
         members[label[name]].append(name)
+    internal: dict[int, float] = defaultdict(float)
+    evidence: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
+    for u, v, data in C.edges(data=True):
+        if (number := label[u]) == label[v]:
+            internal[number] += data["weight"]
+            for kind, via, _ in data["evidence"]:
+                if kind != "borders":
+                    evidence[number][(kind, via)] += 1
+    region = regions(G)
     found = []
     for number in sorted(members):
         group = members[number]
-        inside = C.subgraph(group)
-        evidence: Counter[tuple[str, str]] = Counter()
-        for _, _, data in inside.edges(data=True):
-            for kind, via, _ in data["evidence"]:
-                if kind != "borders":
-                    evidence[(kind, via)] += 1
-        regions = Counter(r for r in (region_of(G, n) for n in group) if r)
+        in_region = Counter(region[n] for n in group if n in region)
         found.append(
             {
                 "cluster": number + 1,
                 "size": len(group),
                 "members": [_ref(G, n) for n in group],
-                "internal_weight": round(inside.size(weight="weight"), 3),
-                "regions": {_name(G, r): c for r, c in regions.most_common() if r},
+                "internal_weight": round(internal[number], 3),
+                "regions": {_name(G, r): c for r, c in in_region.most_common()},
                 "evidence": [
                     {**_ref(G, via), "evidence": kind, "pairs": pairs}
-                    for (kind, via), pairs in sorted(evidence.items(), key=lambda x: (-x[1], x[0]))
-                ][:10],
+                    for (kind, via), pairs in sorted(
+                        evidence[number].items(), key=lambda x: (-x[1], x[0])
+                    )[:10]
+                ],
             }
         )
     return {
@@ -218,14 +242,11 @@ def clusters(
 def _fit_labels(C: nx.Graph[str], method: str, seed: int, resolution: float) -> dict[str, int]:
     """Clusters found without the combined-authority evidence: measuring how well combined
     authorities fit clusters that their own membership helped make would be circular."""
-    F: nx.Graph[str] = nx.Graph()
-    F.add_nodes_from(C)
-    for u, v, data in C.edges(data=True):
-        weight = sum(e[2] for e in data["evidence"] if e[0] != "combined_authority")
-        if weight > 0:
-            F.add_edge(u, v, weight=weight)
-    F.remove_nodes_from([n for n in list(F) if F.degree(n) == 0])
-    found = detect(to_igraph(F), method, seed, resolution)
+
+    def without_ca(data: dict[str, Any]) -> float:
+        return float(sum(e[2] for e in data["evidence"] if e[0] != "combined_authority"))
+
+    found = detect(to_igraph(C, without_ca), method, seed, resolution)
     return dict(zip(found.names, found.membership, strict=True))
 
 
