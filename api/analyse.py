@@ -205,7 +205,9 @@ def _show_brokers(r: dict[str, Any], out: TextIO) -> None:
         file=out,
     )
     for bo in r["buying_organisations"]:
-        regions = ", ".join(f"{k} {v}" for k, v in list(bo["by_region"].items())[:4])
+        regions = ", ".join(
+            f"{k} {v['organisations']}" for k, v in list(bo["by_region"].items())[:4]
+        )
         print(f"{bo['name'][:24]:<24} {bo['owners']:>6} {bo['users']:>6} "
               f"{bo['users_value_gbp']:>14,.0f}  {regions}", file=out)  # fmt: skip
 

@@ -678,19 +678,29 @@ def brokers(
 
 def reach(G: nx.MultiDiGraph[str]) -> list[dict[str, Any]]:
     """Each buying organisation: its owners, the organisations that buy through it, the value
-    of the notices behind that, and where they are (by region or nation)."""
+    of the notices behind that, and where they are (by region or nation: how many, what value)."""
+    region = regions(G)
     out: list[dict[str, Any]] = []
     for bo in sorted(
         n for n, d in G.nodes(data=True) if d.get("kind") == NodeKind.BUYING_ORGANISATION
     ):
         owners, users, value = set(), set(), 0.0
+        value_of: dict[str, float] = defaultdict(float)
         for u, _, key, data in G.in_edges(bo, keys=True, data=True):
             if key == str(LinkKind.OWNS):
                 owners.add(u)
             elif key == str(LinkKind.BUYS_THROUGH):
                 users.add(u)
+                value_of[u] += float(data.get("total_value_gbp") or 0.0)
                 value += float(data.get("total_value_gbp") or 0.0)
-        regions = Counter(_name(G, r) for r in (region_of(G, m) for m in owners | users) if r)
+        by_region: dict[str, dict[str, float]] = {}
+        for member in sorted(owners | users):
+            where = region.get(member)
+            if where is None:
+                continue
+            entry = by_region.setdefault(_name(G, where), {"organisations": 0, "value_gbp": 0.0})
+            entry["organisations"] += 1
+            entry["value_gbp"] += value_of.get(member, 0.0)
         out.append(
             {
                 **_ref(G, bo),
@@ -698,7 +708,9 @@ def reach(G: nx.MultiDiGraph[str]) -> list[dict[str, Any]]:
                 "users": len(users),
                 "reach": len(owners | users),
                 "users_value_gbp": round(value, 2),
-                "by_region": dict(sorted(regions.items(), key=lambda x: (-x[1], x[0]))),
+                "by_region": dict(
+                    sorted(by_region.items(), key=lambda x: (-x[1]["organisations"], x[0]))
+                ),
             }
         )
     out.sort(key=lambda r: (-r["reach"], r["id"]))
