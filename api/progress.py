@@ -55,6 +55,8 @@ class TerminalProgress:
 
     def _end(self) -> None:
         if self._bar is not None:
+            if time.time() - self._bar.start_t >= self._delay:  # tqdm clocks with time.time
+                self._bar.refresh()  # the last update may have come between redraws
             self._bar.close()
             self._bar = None
 

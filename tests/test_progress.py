@@ -13,8 +13,8 @@ from conftest import PARTNERMAP, SHARED, run_cli
 CF = SHARED / "ocds" / "contracts_finder_2025-01_to_03_releases.jsonl"
 
 
-def big_ocds(path: Path, copies: int = 80) -> Path:
-    """The real Contracts Finder releases again and again under new OCIDs (about 50 MB):
+def big_ocds(path: Path, copies: int = 120) -> Path:
+    """The real Contracts Finder releases again and again under new OCIDs (about 75 MB):
     a load long enough for the bar to show (it waits a second before drawing)."""
     releases = [orjson.loads(line) for line in CF.read_bytes().splitlines() if line.strip()]
     with path.open("wb") as f:
