@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -72,14 +73,20 @@ def to_igraph(
     return g
 
 
+IGRAPH = threading.RLock()
+"""igraph's C core and its random number generator are shared by the whole process: one
+thread at a time (the HTTP API runs requests in threads)."""
+
+
 @contextmanager
 def seeded(seed: int) -> Iterator[None]:
-    """igraph's random choices drawn from a generator of their own, seeded."""
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        yield
-    finally:
-        ig.set_random_number_generator(random)
+    """igraph's random choices drawn from a generator of their own, seeded; igraph held."""
+    with IGRAPH:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 def detect(g: ig.Graph, method: str, seed: int, resolution: float) -> Partition:
@@ -186,11 +193,13 @@ def clusters(
     g = to_igraph(C)
     best = detect(g, method, seed, resolution)
     others = [detect(g, method, seed + i, resolution) for i in range(1, max(runs, 1))]
+    if g.vcount() == 0:
+        others = []  # igraph cannot compare empty partitions (it aborts the process)
     stability = {
         "runs": len(others) + 1,
-        "mean_nmi": _mean(ig.compare_communities(best.membership, o.membership, "nmi")
+        "mean_nmi": _mean(_compare(best.membership, o.membership, "nmi")
                           for o in others),
-        "mean_ari": _mean(ig.compare_communities(best.membership, o.membership, "adjusted_rand")
+        "mean_ari": _mean(_compare(best.membership, o.membership, "adjusted_rand")
                           for o in others),
         "modularity_range": [min([best.modularity, *(o.modularity for o in others)]),
                              max([best.modularity, *(o.modularity for o in others)])],
@@ -278,11 +287,16 @@ def ca_fit(G: nx.MultiDiGraph[str], label: dict[str, int]) -> dict[str, Any]:
     overall: dict[str, float | None] = {"nmi": None, "ari": None}
     if len(set(ca_labels)) > 1:
         overall = {
-            "nmi": round(ig.compare_communities(ca_labels, cluster_labels, "nmi"), 4),
-            "ari": round(ig.compare_communities(ca_labels, cluster_labels, "adjusted_rand"), 4),
+            "nmi": round(_compare(ca_labels, cluster_labels, "nmi"), 4),
+            "ari": round(_compare(ca_labels, cluster_labels, "adjusted_rand"), 4),
         }
     per_ca.sort(key=lambda r: (-r["share_in_main_cluster"], r["id"]))
     return {"overall": overall, "combined_authorities": per_ca}
+
+
+def _compare(a: list[int], b: list[int], method: str) -> float:
+    with IGRAPH:
+        return float(ig.compare_communities(a, b, method))
 
 
 def _mean(values: Iterable[float]) -> float | None:
@@ -653,7 +667,8 @@ def brokers(
     C = collaboration_graph(G, weights)
     g = to_igraph(C)
     g.es["distance"] = [1.0 / w if w > 0 else math.inf for w in g.es["weight"]]
-    betweenness = g.betweenness(weights="distance", directed=False) if g.ecount() else []
+    with IGRAPH:
+        betweenness = g.betweenness(weights="distance", directed=False) if g.ecount() else []
     n = g.vcount()
     scale = (n - 1) * (n - 2) / 2 if n > 2 else 1
     rows = []

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(
         default="neo4j", validation_alias="NEO4J_DATABASE", description="Neo4j database name."
     )
+    api_key: SecretStr | None = Field(
+        default=None,
+        description="Key that the HTTP API's write endpoints (POST /load, POST /reload) require "
+        "in the X-API-Key header; unset, writes are off.",
+    )
+    max_upload_mb: int = Field(
+        default=100, ge=1, description="Largest file POST /load accepts, in MiB."
+    )
     neo4j_transaction_rows: int = Field(
         default=50_000,
         ge=0,
