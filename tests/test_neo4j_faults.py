@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 from conftest import PARTNERMAP, Neo4jServer, free_port, run_cli
+from fastapi.testclient import TestClient
 from neo4j import GraphDatabase
+
+from api import create_app
+from graph import open_store
+from loaders import load_bundled
 
 
 def test_not_running(neo4j_server: Neo4jServer, tmp_path: Path) -> None:
@@ -149,3 +154,29 @@ def test_staged_load_killed_midway(neo4j_server: Neo4jServer, tmp_path: Path) ->
     assert staged_nodes(neo4j_server) == 0
     final = json.loads(run_cli(tmp_path, "stats", "--all", "--json", env=env).stdout)
     assert final["nodes"]["council"] == before["nodes"]["council"] + 1
+
+
+def test_api_answers_503_while_neo4j_is_down_and_recovers(neo4j_server: Neo4jServer) -> None:
+    """One driver for the process: requests fail with a clear 503 while the server is down,
+    and succeed again, with no restart of the API, once it is back."""
+    if not neo4j_server.managed:
+        pytest.skip("NEO4J_URI names a server this project's script does not run")
+    neo4j_server.wipe()
+    with open_store(neo4j_server.settings()) as store:
+        load_bundled(store)
+    with TestClient(create_app(neo4j_server.settings())) as client:
+        assert client.get("/nodes/E08000035/partnerships").status_code == 200
+        try:
+            neo4j_server.script("down")
+            down = client.get("/stats")
+            assert down.status_code == 503, down.text
+            assert down.json()["error"]["type"] == "StoreUnavailable"
+            assert client.get("/clusters").status_code == 503
+        finally:
+            neo4j_server.script("up")
+        deadline = time.monotonic() + 60
+        while (back := client.get("/stats")).status_code != 200:
+            assert time.monotonic() < deadline, back.text
+            time.sleep(0.5)
+        assert back.json()["nodes"]["council"] == 382
+        assert client.get("/nodes/E08000035/recommendations").status_code == 200
