@@ -20,6 +20,7 @@ stored results of the others.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import json
 import os
@@ -34,6 +35,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import networkx as nx
 import orjson
 from neo4j import GraphDatabase
@@ -397,6 +399,107 @@ def scenario_analysis_synthetic(work: Path) -> dict[str, Any]:
     }
 
 
+API_READS = {
+    "/nodes?q=leeds": "search",
+    "/nodes/E08000035": "one node",
+    "/nodes/E08000035/partnerships": "partnerships",
+    "/nodes/E08000035/recommendations": "recommendations",
+    "/buying-organisations": "buying organisations",
+    "/clusters": "clusters",
+    "/candidates": "candidates",
+    "/path?from=E08000035&to=S12000036": "path",
+}
+API_SAMPLES = 200
+API_CLIENTS = 20
+API_SECONDS = 10
+
+
+def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = 8765 if env.get("PARTNERMAP_STORE") == "embedded" else 8766
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("partnermap")), "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            httpx.get(url + "/health", timeout=1)
+            return server, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the API server did not start")
+
+
+def _latencies(url: str) -> dict[str, Any]:
+    """Per endpoint: p50 and p99 of API_SAMPLES sequential requests (after one warm-up, which
+    fills the cache), then API_CLIENTS concurrent clients on the mix for API_SECONDS."""
+    out: dict[str, Any] = {}
+    with httpx.Client(base_url=url, timeout=60) as http:
+        for path, label in API_READS.items():
+            assert http.get(path).status_code == 200, path
+            times = []
+            for _ in range(API_SAMPLES):
+                t = time.perf_counter()
+                response = http.get(path)
+                times.append(time.perf_counter() - t)
+                assert response.status_code == 200
+            times.sort()
+            out[label] = {
+                "p50_ms": 1000 * times[len(times) // 2],
+                "p99_ms": 1000 * times[int(len(times) * 0.99) - 1],
+            }
+
+    async def client(number: int, until: float, counts: list[int]) -> None:
+        paths = list(API_READS)
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+            i = number
+            while time.monotonic() < until:
+                response = await http.get(paths[i % len(paths)])
+                counts[response.status_code == 200] += 1
+                i += 1
+
+    async def run() -> list[int]:
+        counts = [0, 0]
+        until = time.monotonic() + API_SECONDS
+        await asyncio.gather(*(client(n, until, counts) for n in range(API_CLIENTS)))
+        return counts
+
+    errors, ok = asyncio.run(run())
+    out["mix"] = {"requests_per_s": ok / API_SECONDS, "errors": errors}
+    return out
+
+
+def scenario_api_embedded(work: Path) -> dict[str, Any]:
+    with NetworkXStore(work / "store") as store:
+        load_bundled(store)
+    server, url = _serve({"PARTNERMAP_HOME": str(work / "store"), "PARTNERMAP_STORE": "embedded"})
+    try:
+        return _latencies(url)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def scenario_neo4j_api(work: Path) -> dict[str, Any]:
+    with neo4j_store() as store:
+        load_bundled(store)
+    env = {
+        "PARTNERMAP_STORE": "neo4j",
+        "NEO4J_URI": NEO4J_URI,
+        "NEO4J_USERNAME": NEO4J_AUTH[0],
+        "NEO4J_PASSWORD": NEO4J_AUTH[1],
+    }
+    server, url = _serve(env)
+    try:
+        return _latencies(url)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 SCENARIOS = {
     "bundled": scenario_bundled,
     "synthetic": scenario_synthetic,
@@ -409,6 +512,8 @@ SCENARIOS = {
     "neo4j_ocds": scenario_neo4j_ocds,
     "analysis_bundled": scenario_analysis_bundled,
     "analysis_synthetic": scenario_analysis_synthetic,
+    "api_embedded": scenario_api_embedded,
+    "neo4j_api": scenario_neo4j_api,
 }
 NEO4J_ENV = {"NEO4J_RUN_DIR": str(HERE.parent / ".neo4j-bench"), "NEO4J_BOLT_PORT": "7688"}
 
@@ -516,9 +621,36 @@ A load this large is staged (more than `PARTNERMAP_NEO4J_TRANSACTION_ROWS` recor
 into a new generation in batches of their own transactions and swapped in at the end; as one
 transaction it fails on a 1 GiB server (`dbms.memory.transaction.total.max` reached).
 """
-    table += ocds_report(results) + analysis_report(results)
+    table += ocds_report(results) + analysis_report(results) + api_report(results)
     (HERE / "results.md").write_text(table)
     print(table)
+
+
+def api_report(results: dict[str, Any]) -> str:
+    if not {"api_embedded", "neo4j_api"} <= set(results):
+        return ""
+    e, n = results["api_embedded"], results["neo4j_api"]
+    rows = "\n".join(
+        f"| {label} | {e[label]['p50_ms']:.1f} ms | {e[label]['p99_ms']:.1f} ms "
+        f"| {n[label]['p50_ms']:.1f} ms | {n[label]['p99_ms']:.1f} ms |"
+        for label in API_READS.values()
+    )
+    return f"""
+## HTTP API
+
+`partnermap serve` (one uvicorn worker) over the bundled data; a Python client (httpx) on the
+same machine. Each endpoint: {API_SAMPLES} requests one after another after a first one that
+fills the cache (the analyses are cached per data version), p50 and p99. Then {API_CLIENTS}
+concurrent clients on the mix of all of them for {API_SECONDS} s.
+
+| endpoint | embedded p50 | embedded p99 | Neo4j p50 | Neo4j p99 |
+|---|---|---|---|---|
+{rows}
+| **mix, {API_CLIENTS} clients** | {e["mix"]["requests_per_s"]:,.0f} requests/s, {e["mix"]["errors"]} errors | | {n["mix"]["requests_per_s"]:,.0f} requests/s, {n["mix"]["errors"]} errors | |
+
+On Neo4j every request asks the server for the data version (one round trip) before it uses
+the cached graph; a cached analysis costs that round trip and the JSON.
+"""
 
 
 def analysis_report(results: dict[str, Any]) -> str:
