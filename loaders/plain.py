@@ -33,7 +33,7 @@ from loaders.tables import read_rows
 
 NODE_COLUMNS = (
     "id", "kind", "name", "official_name", "council_type", "nation", "ca_type", "mayoral",
-    "former_codes", "valid_from", "valid_to", "sources",
+    "former_codes", "lat", "lon", "valid_from", "valid_to", "sources",
 )  # fmt: skip
 LINK_COLUMNS = (
     "from_id", "kind", "to_id", "role", "valid_from", "valid_to", "shared_boundary_km", "sources",
@@ -119,6 +119,11 @@ def _node(row: dict[str, str], context: ParseContext) -> tuple[Node]:
             attrs["mayoral"] = _boolean(row["mayoral"], "mayoral")
     if row.get("former_codes"):
         attrs["former_codes"] = ";".join(c.strip() for c in row["former_codes"].split(";"))
+    for column, bound in (("lat", 90.0), ("lon", 180.0)):
+        if row.get(column):
+            attrs[column] = _coordinate(row[column], column, bound)
+    if ("lat" in attrs) != ("lon" in attrs):
+        raise BadValue("give both lat and lon, or neither")
     valid_from, valid_to = _dates(row)
     node = Node(
         id=node_id,
@@ -177,6 +182,16 @@ def choice(enum: type[E], value: str, column: str) -> E:
     except ValueError:
         options = ", ".join(e.value for e in enum)
         raise BadValue(f"{column} {value!r} is not one of {options}") from None
+
+
+def _coordinate(text: str, column: str, bound: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise BadValue(f"{column} {text!r} is not a number (decimal degrees, WGS84)") from None
+    if not -bound <= value <= bound:
+        raise BadValue(f"{column} {value} is outside -{bound:g}..{bound:g}")
+    return value
 
 
 def _boolean(value: str, column: str) -> bool:

@@ -27,8 +27,10 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 from collections import defaultdict
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -167,6 +169,8 @@ NODE_HEADER = [
     "ca_type",
     "mayoral",
     "former_codes",
+    "lat",
+    "lon",
     "valid_from",
     "valid_to",
     "sources",
@@ -480,7 +484,12 @@ deterministic, do not edit by hand.
 
 ## Files
 
-- `nodes.csv`: councils (current and abolished), combined authorities, regions, nations.
+- `nodes.csv`: councils (current and abolished), combined authorities, regions, nations, each
+  with a position (`lat`, `lon`, WGS84) for the geographic maps: for England's districts and
+  unitaries the area-weighted centroid of the ONS May 2024 BUC boundary (computed in an
+  equirectangular projection at 54°N); for Scotland, Wales, Northern Ireland and councils with
+  no 2024 boundary, mySociety's `lat`/`long`; for counties, combined authorities, regions and
+  nations the area-weighted mean of their districts' centroids.
 - `links.csv`: `within`, `member_of`, `borders` and `succeeded_by` relations.
 - `datasets.csv`: each dataset cited in the `sources` columns (`DATASET@VINTAGE` =
   `dataset`@`vintage`) with publisher, licence, upstream URL and commit.
@@ -503,6 +512,8 @@ Council register data: mySociety, uk_local_authority_names_and_codes, licensed C
 
 ## Caveats
 
+- Positions are for drawing maps, not for measuring: a centroid can fall outside an odd-shaped
+  area, and the projection is approximate far from 54°N.
 - BUC boundaries are ultra-generalised and coast-clipped: km are approximate, borders < 0.5 km
   may be artefacts (Bromley-Lambeth, North Northamptonshire-South Kesteven, Watford-St Albans).
 - Estuary pairs: the BUC clipping drops them; the ONS 2021 list (non-English pairs here) counts
@@ -563,6 +574,96 @@ def write_provenance(out: Path, counts: list[str]) -> None:
     (out / "PROVENANCE.md").write_text(text, encoding="utf-8", newline="\n")
 
 
+NATION_CODES = {"E": "E92000001", "N": "N92000002", "S": "S92000003", "W": "W92000004"}
+MEAN_LATITUDE = math.radians(54.0)
+"""Where areas are computed in an equirectangular projection: x = lon cos(54°), y = lat."""
+
+
+def _ring(points: list[list[float]]) -> tuple[float, float, float]:
+    """Signed area and area-weighted centroid (x, y) of one ring, in projected degrees."""
+    area = cx = cy = 0.0
+    k = math.cos(MEAN_LATITUDE)
+    for (x0, y0), (x1, y1) in pairwise(points):
+        a, b = x0 * k, x1 * k
+        cross = a * y1 - b * y0
+        area += cross
+        cx += (a + b) * cross
+        cy += (y0 + y1) * cross
+    area /= 2
+    if area == 0:
+        return 0.0, 0.0, 0.0
+    return area, cx / (6 * area), cy / (6 * area)
+
+
+def polygon_centroid(geometry: dict[str, object]) -> tuple[float, float, float]:
+    """(area, lat, lon) of a GeoJSON Polygon or MultiPolygon, holes subtracted."""
+    coordinates = geometry["coordinates"]
+    polygons = coordinates if geometry["type"] == "MultiPolygon" else [coordinates]
+    total = sx = sy = 0.0
+    for polygon in polygons:  # type: ignore[union-attr]
+        for ring in polygon:
+            area, cx, cy = _ring(ring)
+            total += area
+            sx += area * cx
+            sy += area * cy
+    k = math.cos(MEAN_LATITUDE)
+    return abs(total), sy / total, sx / total / k
+
+
+def positions(shared: Path, nodes: list[Row], ms_by_gss: dict[str, Row]) -> None:
+    """Give every council, combined authority, region and nation a ``lat``/``lon``: the
+    area-weighted centroid of its boundary for England's districts and unitaries (ONS BUC May
+    2024), mySociety's point for the rest of the UK and for councils without a 2024 boundary,
+    and the area-weighted mean of their districts for counties, combined authorities, regions
+    and nations."""
+    ons = shared / "ons"
+    code_of = {r["areanm"]: r["areacd"] for r in read_csv(ons / "ltla23_codes_names.csv")}
+    code_of.update({r["areanm"]: r["areacd"] for r in read_csv(ons / "ltla25_codes_names.csv")})
+    current = {r["areacd"] for r in read_csv(ons / "ltla25_codes_names.csv")}
+    renamed = {old: new for new, old in FORMER_CODES.items()}
+    geo = json.loads((shared / "adjacency" / "england_lad24_may_buc_names.geojson").read_text())
+    found: dict[str, tuple[float, float, float]] = {}
+    for feature in geo["features"]:
+        code = code_of[feature["properties"]["name"]]
+        code = renamed.get(code, code) if renamed.get(code, code) in current else code
+        found[code] = polygon_centroid(feature["geometry"])
+    expect("England district and unitary boundaries", len(found), 296)
+    by_id = {n["id"]: n for n in nodes}
+    for n in nodes:
+        if n["kind"] != "council" or n["id"] in found:
+            continue
+        ms = ms_by_gss.get(FORMER_CODES.get(n["id"], n["id"])) or {}
+        if ms.get("lat") and ms.get("long"):
+            found[n["id"]] = (0.0, float(ms["lat"]), float(ms["long"]))
+    hier = read_csv(shared / "derived" / "lad25_hierarchy.csv")
+    groups: dict[str, list[str]] = defaultdict(list)
+    for r in hier:
+        for key in ("cty_cd", "cauth25cd", "rgn_cd"):
+            if r[key]:
+                groups[r[key]].append(r["lad25cd"])
+        groups[NATION_CODES[r["lad25cd"][0]]].append(r["lad25cd"])
+    for group, members in groups.items():
+        placed = [found[m] for m in members if m in found]
+        weight = sum(a for a, _, _ in placed) or 0.0
+        if weight > 0:
+            found[group] = (
+                weight,
+                sum(a * la for a, la, _ in placed) / weight,
+                sum(a * lo for a, _, lo in placed) / weight,
+            )
+        elif placed:
+            found[group] = (
+                0.0,
+                sum(la for _, la, _ in placed) / len(placed),
+                sum(lo for _, _, lo in placed) / len(placed),
+            )
+    for code, (_, lat, lon) in found.items():
+        if code in by_id:
+            by_id[code]["lat"], by_id[code]["lon"] = f"{lat:.4f}", f"{lon:.4f}"
+    missing = [n["id"] for n in nodes if not n.get("lat")]
+    fail_unless(not missing, f"nodes without a position: {missing}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
@@ -573,6 +674,7 @@ def main() -> None:
     ms_by_gss = {r["gss-code"]: r for r in register if r["gss-code"]}
     ms_by_code = {r["local-authority-code"]: r for r in register}
     nodes = build_nodes(shared, ms_by_gss, ms_by_code)
+    positions(shared, nodes, ms_by_gss)
     current = {n["id"] for n in nodes if not n.get("valid_to")}
     hier = read_csv(shared / "derived" / "lad25_hierarchy.csv")
     ca_lookup = read_csv(shared / "ons" / "LAD25_CAUTH25_EN_LU_May2025.csv")

@@ -145,3 +145,33 @@ def test_bundled_store_round_trips_through_disk(loaded_home: Path, loaded: Netwo
         loaded.iter_nodes(), key=lambda n: n.id
     )
     assert reopened.stats(None) == loaded.stats(None)
+
+
+def test_every_area_has_a_position_in_the_uk(loaded: NetworkXStore, tmp_path: Path) -> None:
+    """Councils, combined authorities, regions and nations carry lat/lon (boundary centroids in
+    England, mySociety's points elsewhere) for the geographic maps."""
+    places = [n for n in loaded.iter_nodes() if n.id[:1] in "ENSW" and n.id[1:2].isdigit()]
+    assert len(places) == 430
+    for node in places:
+        lat, lon = float(node.attrs["lat"]), float(node.attrs["lon"])
+        assert 49.8 < lat < 60.9 and -8.7 < lon < 1.8, node.id
+    where = {n.id: (float(n.attrs["lat"]), float(n.attrs["lon"])) for n in places}
+    for code, (lat, lon) in {
+        "E08000035": (53.80, -1.55),  # Leeds
+        "E09000033": (51.50, -0.15),  # Westminster
+        "S12000036": (55.93, -3.25),  # Edinburgh
+        "W06000015": (51.50, -3.20),  # Cardiff
+        "N09000003": (54.60, -5.93),  # Belfast
+    }.items():
+        assert abs(where[code][0] - lat) < 0.1 and abs(where[code][1] - lon) < 0.15, code
+    # West Yorkshire's centre lies among its five districts
+    members = ["E08000032", "E08000033", "E08000034", "E08000035", "E08000036"]
+    lats = [where[m][0] for m in members]
+    assert min(lats) < where["E47000003"][0] < max(lats)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,kind,name,lat,lon\nE06000001,council,Hartlepool,154.6,-1.2\n"
+                   "E06000002,council,Middlesbrough,54.5,\n")  # fmt: skip
+    result = run_cli(tmp_path / "home", "load", str(bad))
+    assert result.returncode == 1
+    assert "rejected line 2: lat 154.6 is outside -90..90" in result.stderr
+    assert "rejected line 3: give both lat and lon, or neither" in result.stderr
