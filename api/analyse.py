@@ -9,11 +9,15 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, TextIO
 
 from graph import InvalidInput, Settings, open_store, vintage
 from graph import analysis as analyses
 from graph.collab import Weights
+from graph.model import LinkKind, NodeKind
+from visualise import views
+from visualise.maps import DEFAULT_KINDS, DEFAULT_LINKS, MapOptions, render, select, write_map
 
 Analysis = Callable[..., dict[str, Any]]
 
@@ -67,6 +71,76 @@ def add_commands(commands: Any) -> None:
     path = add("path", "how two organisations are connected, through what", _path)
     path.add_argument("a", metavar="FROM")
     path.add_argument("b", metavar="TO")
+
+    map_ = commands.add_parser("map", help="an interactive HTML map, one file that opens offline")
+    map_.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+    map_.add_argument("--at", type=date.fromisoformat, help="the graph as at (default: today)")
+    what = map_.add_mutually_exclusive_group()
+    what.add_argument("--around", metavar="ID", help="one organisation's network")
+    what.add_argument("--cluster", type=int, metavar="N", help="cluster N of 'partnermap clusters'")
+    what.add_argument(
+        "--candidate", type=int, metavar="N", help="candidate N of 'partnermap candidates'"
+    )
+    what.add_argument("--pbo", metavar="ID", help="a buying organisation's owners and users")
+    map_.add_argument("--hops", type=int, default=1, help="steps out for --around (1-4)")
+    map_.add_argument(
+        "--links",
+        help="link kinds to draw, comma-separated (default: " + ",".join(DEFAULT_LINKS) + ")",
+    )
+    map_.add_argument(
+        "--kinds",
+        help="node kinds to draw, comma-separated (default: " + ",".join(DEFAULT_KINDS) + ")",
+    )
+    map_.add_argument(
+        "--category", help="only shared services and joint procurements of this category"
+    )
+    map_.add_argument("--layout", choices=["geo", "force"], default="geo")
+    map_.add_argument(
+        "--size-by", choices=["partnerships", "links", "none"], default="partnerships"
+    )
+    map_.set_defaults(run=_map)
+
+
+def _map(settings: Settings, args: argparse.Namespace) -> int:
+    at = args.at or date.today()
+    with open_store(settings) as store:
+        G = store.graph(at)
+        data = vintage(store, at)
+    if args.around:
+        view = views.around(G, args.around, args.hops)
+    elif args.cluster is not None:
+        view = views.cluster(G, args.cluster)
+    elif args.candidate is not None:
+        view = views.candidate(G, args.candidate)
+    elif args.pbo:
+        view = views.reach(G, args.pbo)
+    else:
+        view = views.whole(G)
+    options = MapOptions(
+        title=view.title,
+        layout=args.layout,
+        size_by=args.size_by,
+        links=_kinds(args.links, DEFAULT_LINKS, [str(k) for k in LinkKind], "link"),
+        kinds=_kinds(args.kinds, DEFAULT_KINDS, [str(k) for k in NodeKind], "node"),
+        category=args.category,
+    )
+    H = select(G, options, view.keep)
+    out = write_map(render(H, options, vintage=data), args.out)
+    print(f"{out}: {H.number_of_nodes()} nodes, {H.number_of_edges()} links, "
+          f"{out.stat().st_size / 1024:,.0f} KiB; opens offline in a browser")  # fmt: skip
+    return 0
+
+
+def _kinds(
+    text: str | None, default: tuple[str, ...], known: list[str], what: str
+) -> tuple[str, ...]:
+    if not text:
+        return default
+    given = tuple(k.strip() for k in text.split(",") if k.strip())
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise InvalidInput(f"unknown {what} kind {', '.join(unknown)}; known: {', '.join(known)}")
+    return given
 
 
 def _weights(args: argparse.Namespace) -> Weights:

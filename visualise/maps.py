@@ -1,0 +1,270 @@
+"""Interactive maps of the graph: one self-contained HTML file each, made with pyvis.
+
+The nodes and edges are assembled with pyvis's ``Network``; the page is the project's own
+template (``visualise/templates/map.html``), with vis-network's script and style (shipped inside
+the pyvis package) inlined, so a map opens offline, from an email attachment, with no request to
+any other host. Data goes into the page as JSON with ``<``, ``>`` and ``&`` escaped, and labels
+and tooltips are plain text (vis-network shows a string ``title`` as text), so no name or note in
+the data can inject markup.
+
+Layout is geographic by default: councils and the other areas at their ``lat``/``lon``,
+arrangements and buying organisations at the mean position of their members, physics off so the
+map is drawn at once; ``layout="force"`` lets vis-network place the nodes instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pyvis.network import Network
+
+from graph.model import LinkKind, NodeKind
+
+
+def _style(color: str, shape: str, label: str) -> dict[str, Any]:
+    return {"color": color, "shape": shape, "label": label}
+
+
+def _line(color: str, dashes: bool | list[int], width: float, label: str) -> dict[str, Any]:
+    return {"color": color, "dashes": dashes, "width": width, "label": label}
+
+
+KIND_STYLE: dict[str, dict[str, Any]] = {
+    NodeKind.COUNCIL: _style("#1f77b4", "dot", "council"),
+    NodeKind.COMBINED_AUTHORITY: _style("#9467bd", "hexagon", "combined authority"),
+    NodeKind.REGION: _style("#7f7f7f", "box", "region"),
+    NodeKind.NATION: _style("#444444", "box", "nation"),
+    NodeKind.BUYING_ORGANISATION: _style("#d62728", "diamond", "buying organisation"),
+    NodeKind.SHARED_SERVICE: _style("#2ca02c", "square", "shared service"),
+    NodeKind.JOINT_PROCUREMENT: _style("#ff7f0e", "triangle", "joint procurement"),
+    NodeKind.PUBLIC_BODY: _style("#8c564b", "star", "other public body"),
+}
+LINK_STYLE: dict[str, dict[str, Any]] = {
+    LinkKind.BORDERS: _line("#c7c7c7", True, 1, "borders"),
+    LinkKind.MEMBER_OF: _line("#9467bd", False, 2, "member of a combined authority"),
+    LinkKind.WITHIN: _line("#dddddd", [2, 6], 1, "within"),
+    LinkKind.PARTNER_IN: _line("#2ca02c", False, 2, "partner in a shared service"),
+    LinkKind.PARTICIPATES_IN: _line("#ff7f0e", False, 2, "in a joint procurement"),
+    LinkKind.OWNS: _line("#d62728", False, 1.5, "owns a buying organisation"),
+    LinkKind.BUYS_THROUGH: _line("#d62728", [6, 4], 1.5, "buys through"),
+    LinkKind.SUCCEEDED_BY: _line("#000000", [1, 4], 1, "succeeded by"),
+}
+DEFAULT_LINKS = tuple(
+    str(k) for k in LINK_STYLE if k not in (LinkKind.WITHIN, LinkKind.SUCCEEDED_BY)
+)
+DEFAULT_KINDS = tuple(str(k) for k in KIND_STYLE if k not in (NodeKind.REGION, NodeKind.NATION))
+LABELLED = {
+    str(k)
+    for k in (
+        NodeKind.COUNCIL,
+        NodeKind.COMBINED_AUTHORITY,
+        NodeKind.BUYING_ORGANISATION,
+        NodeKind.REGION,
+        NodeKind.NATION,
+    )
+}
+"""Kinds whose names are drawn; arrangements' names are in their tooltips and the search."""
+SCALE = 120.0
+"""Pixels per degree of latitude in the geographic layout."""
+TOOLTIP_FIELDS = (
+    "official_name", "council_type", "category", "delivery_model", "legal_form", "body_type",
+    "legal_basis", "value_gbp", "annual_savings_gbp", "start_date", "verified", "source_url",
+)  # fmt: skip
+LINK_FIELDS = ("role", "frameworks", "notices", "total_value_gbp", "first_date", "last_date",
+               "verified", "source_url")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MapOptions:
+    title: str = "partnermap"
+    layout: Literal["geo", "force"] = "geo"
+    size_by: Literal["partnerships", "links", "none"] = "partnerships"
+    links: tuple[str, ...] = DEFAULT_LINKS
+    kinds: tuple[str, ...] = DEFAULT_KINDS
+    category: str | None = None
+    """Only arrangements (shared services, joint procurements) of this category."""
+    subtitle: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def select(
+    G: nx.MultiDiGraph[str], options: MapOptions, keep: set[str] | None = None
+) -> nx.MultiDiGraph[str]:
+    """The part of ``G`` a map shows: nodes of ``options.kinds`` (within ``keep`` if given),
+    arrangements of ``options.category`` only, links of ``options.links`` between them."""
+    chosen = set(G) if keep is None else set(keep) & set(G)
+    chosen = {n for n in chosen if G.nodes[n].get("kind") in options.kinds}
+    if options.category is not None:
+        arrangements = {str(NodeKind.SHARED_SERVICE), str(NodeKind.JOINT_PROCUREMENT)}
+        chosen = {
+            n for n in chosen
+            if G.nodes[n].get("kind") not in arrangements
+            or G.nodes[n].get("category") == options.category
+        }  # fmt: skip
+    H: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for n in sorted(chosen):
+        H.add_node(n, **G.nodes[n])
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if k in options.links and u in chosen and v in chosen:
+            H.add_edge(u, v, key=k, **d)
+    return H
+
+
+def positions(H: nx.MultiDiGraph[str]) -> dict[str, tuple[float, float]]:
+    """Screen positions (x, y) for the geographic layout: areas at their lat/lon, every other
+    node at the mean of its placed neighbours; any still unplaced in a column to the east."""
+    k = math.cos(math.radians(54.0))
+    placed: dict[str, tuple[float, float]] = {}
+    for n, d in H.nodes(data=True):
+        if d.get("lat") is not None and d.get("lon") is not None:
+            placed[n] = (float(d["lon"]) * k * SCALE, -float(d["lat"]) * SCALE)
+    U = H.to_undirected(as_view=True)
+    for _ in range(2):  # arrangements first, then what links only to arrangements
+        for n in sorted(set(H) - set(placed)):
+            near = [placed[m] for m in U.neighbors(n) if m in placed]
+            if near:
+                placed[n] = (
+                    sum(x for x, _ in near) / len(near),
+                    sum(y for _, y in near) / len(near),
+                )
+    east = max((x for x, _ in placed.values()), default=0.0) + 2 * SCALE
+    top = min((y for _, y in placed.values()), default=0.0)
+    for i, n in enumerate(sorted(set(H) - set(placed))):
+        placed[n] = (east + (i // 40) * SCALE, top + (i % 40) * SCALE / 4)
+    return placed
+
+
+def render(
+    H: nx.MultiDiGraph[str], options: MapOptions, *, vintage: dict[str, Any] | None = None
+) -> str:
+    """The map of ``H`` as one self-contained HTML page."""
+    net = Network(directed=True, cdn_resources="local")
+    geo = options.layout == "geo"
+    where = positions(H) if geo else {}
+    partnerships = {
+        n: sum(1 for _, _, key in H.out_edges(n, keys=True)
+               if key in (LinkKind.PARTNER_IN, LinkKind.PARTICIPATES_IN, LinkKind.OWNS,
+                          LinkKind.BUYS_THROUGH))
+        for n in H
+    }  # fmt: skip
+    for n, d in H.nodes(data=True):
+        kind = str(d.get("kind", ""))
+        style = KIND_STYLE.get(kind, {"color": "#999999", "shape": "dot"})
+        measure = {"partnerships": partnerships[n], "links": H.degree(n), "none": 0}[
+            options.size_by
+        ]
+        extra: dict[str, Any] = {}
+        if geo:
+            x, y = where[n]
+            extra = {"x": round(x, 1), "y": round(y, 1), "physics": False}
+        labelled = kind in LABELLED
+        net.add_node(
+            n,
+            label=str(d.get("name", n)) if labelled else " ",
+            name=str(d.get("name", n)),
+            title=_tooltip(n, d),
+            color=style["color"],
+            shape=style["shape"],
+            size=5 + 3 * math.sqrt(measure),
+            kind=kind,
+            **extra,
+        )
+    for u, v, key, d in H.edges(keys=True, data=True):
+        style = LINK_STYLE.get(key, {"color": "#999999", "dashes": False, "width": 1})
+        net.add_edge(
+            u, v, title=_link_tooltip(key, d), color=style["color"], dashes=style["dashes"],
+            width=style["width"], kind=key, arrows={"to": {"enabled": False}},
+        )  # fmt: skip
+    vis_options = {
+        "physics": {"enabled": not geo, "stabilization": {"iterations": 200}},
+        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": True},
+        "nodes": {"font": {"size": 10}, "borderWidth": 1},
+        "edges": {"smooth": False},
+        "layout": {"improvedLayout": len(H) < 1000},
+    }
+    lib = files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    template = _environment().get_template("map.html")
+    kinds_shown = sorted({str(d.get("kind")) for _, d in H.nodes(data=True)})
+    links_shown = sorted({str(k) for _, _, k in H.edges(keys=True)})
+    return template.render(
+        title=options.title,
+        subtitle=options.subtitle,
+        vis_js=(lib / "vis-network.min.js").read_text(encoding="utf-8"),
+        vis_css=(lib / "vis-network.css").read_text(encoding="utf-8"),
+        data=_script_json({"nodes": net.nodes, "edges": net.edges, "options": vis_options}),
+        legend_kinds=[(KIND_STYLE[k]["label"], KIND_STYLE[k]["color"], KIND_STYLE[k]["shape"])
+                      for k in kinds_shown if k in KIND_STYLE],
+        legend_links=[
+            (LINK_STYLE[k]["label"], LINK_STYLE[k]["color"], bool(LINK_STYLE[k]["dashes"]))
+            for k in links_shown if k in LINK_STYLE
+        ],
+        node_count=H.number_of_nodes(),
+        edge_count=H.number_of_edges(),
+        vintage=vintage or {},
+        parameters=options.parameters,
+        generated=date.today().isoformat(),
+    )  # fmt: skip
+
+
+def write_map(html: str, out: Path) -> Path:
+    out.write_text(html, encoding="utf-8")
+    return out
+
+
+def _environment() -> Environment:
+    folder = Path(str(files("visualise") / "templates"))
+    return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]))
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no ``</script>``, no HTML comment, no markup."""
+    text = json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _tooltip(node: str, data: dict[str, Any]) -> str:
+    lines = [str(data.get("name", node)), f"{data.get('kind', '')} {node}"]
+    for name in TOOLTIP_FIELDS:
+        if data.get(name) not in (None, ""):
+            lines.append(f"{name.replace('_', ' ')}: {data[name]}")
+    return "\n".join(lines)
+
+
+def _link_tooltip(kind: str, data: dict[str, Any]) -> str:
+    lines = [kind.replace("_", " ")]
+    for name in LINK_FIELDS:
+        if data.get(name) not in (None, ""):
+            lines.append(f"{name.replace('_', ' ')}: {data[name]}")
+    evidence = [e for e in str(data.get("evidence") or "").split(";") if e]
+    if evidence:
+        more = f" and {len(evidence) - 5} more" if len(evidence) > 5 else ""
+        lines.append("evidence: " + ", ".join(evidence[:5]) + more)
+    return "\n".join(lines)
+
+
+def neighbourhood(G: nx.MultiDiGraph[str], around: str, hops: int) -> set[str]:
+    """``around`` and every node within ``hops`` links of it (``within`` not counted: every
+    council is two steps from every other through its region)."""
+    U: nx.Graph[str] = nx.Graph()
+    U.add_nodes_from(G)
+    U.add_edges_from((u, v) for u, v, k in G.edges(keys=True) if k != LinkKind.WITHIN)
+    return set(nx.ego_graph(U, around, radius=hops))
+
+
+def group_with_arrangements(G: nx.MultiDiGraph[str], members: set[str]) -> set[str]:
+    """``members`` with the arrangements and buying organisations at least two of them share."""
+    touching: dict[str, set[str]] = defaultdict(set)
+    for u, v, k in G.edges(keys=True):
+        if u in members and k in (LinkKind.PARTNER_IN, LinkKind.PARTICIPATES_IN, LinkKind.OWNS,
+                                  LinkKind.BUYS_THROUGH, LinkKind.MEMBER_OF):  # fmt: skip
+            touching[v].add(u)
+    return set(members) | {v for v, us in touching.items() if len(us) >= 2}
