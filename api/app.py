@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import hmac
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import networkx as nx
 from fastapi import FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from api.service import Service
@@ -29,7 +30,10 @@ from graph import PartnermapError, Settings, node_with_links, open_store, querie
 from graph import analysis as analyses
 from graph.collab import Weights
 from graph.errors import InvalidInput
+from graph.model import LinkKind
 from loaders import FORMATS, load_bundled, load_files
+from visualise import views
+from visualise.maps import DEFAULT_LINKS, MapOptions, explorer_page, render, select
 
 ERROR = {
     "description": "The one error shape",
@@ -79,6 +83,12 @@ WeightParams = Annotated[
         examples=[["borders=0"]],
     ),
 ]
+
+
+Links = Annotated[str | None, Query(max_length=300, description="link kinds, comma-separated",
+                                    examples=["borders,partner_in"])]  # fmt: skip
+Category = Annotated[str | None, Query(max_length=40, examples=["waste"])]
+Layout = Annotated[Literal["geo", "force"], Query()]
 
 
 def _error(status: int, kind: str, message: str, hint: str | None = None) -> JSONResponse:
@@ -362,6 +372,76 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             media_type=media,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
+
+    # --- maps and the explorer ---------------------------------------------------------
+
+    def map_page(
+        request: Request, at: date | None, view: Callable[[nx.MultiDiGraph[str]], views.View],
+        key: Hashable, links: str | None, category: str | None, layout: str,
+    ) -> HTMLResponse:  # fmt: skip
+        s = service(request)
+        link_kinds = tuple(k for k in (links or "").split(",") if k) or DEFAULT_LINKS
+        unknown = set(link_kinds) - {str(k) for k in LinkKind}
+        if unknown:
+            raise InvalidInput(f"unknown link kind {', '.join(sorted(unknown))}")
+
+        def draw(G: nx.MultiDiGraph[str]) -> dict[str, Any]:
+            chosen = view(G)
+            options = MapOptions(title=chosen.title, layout=layout,  # type: ignore[arg-type]
+                                 links=link_kinds, category=category)  # fmt: skip
+            H = select(G, options, chosen.keep)
+            return {"html": render(H, options, vintage=s.data(at or date.today()))}
+
+        page = s.analysis("map", at, draw, (key, link_kinds, category, layout))
+        return HTMLResponse(page["html"])
+
+    @app.get("/maps/network", summary="Map: the whole network", response_class=HTMLResponse)
+    def map_network(
+        request: Request, at: At = None, links: Links = None, category: Category = None,
+        layout: Layout = "geo",
+    ) -> HTMLResponse:  # fmt: skip
+        return map_page(request, at, views.whole, "network", links, category, layout)
+
+    @app.get(
+        "/maps/nodes/{node_id}", summary="Map: one node's network", response_class=HTMLResponse
+    )
+    def map_node(
+        request: Request, node_id: NodeId, at: At = None,
+        hops: Annotated[int, Query(ge=1, le=4)] = 1, links: Links = None,
+        category: Category = None, layout: Layout = "geo",
+    ) -> HTMLResponse:  # fmt: skip
+        return map_page(request, at, lambda G: views.around(G, node_id, hops),
+                        ("node", node_id, hops), links, category, layout)  # fmt: skip
+
+    @app.get("/maps/clusters/{number}", summary="Map: one cluster", response_class=HTMLResponse)
+    def map_cluster(
+        request: Request, number: Annotated[int, PathParam(ge=1, le=100_000)], at: At = None,
+        links: Links = None, category: Category = None, layout: Layout = "geo",
+    ) -> HTMLResponse:  # fmt: skip
+        return map_page(request, at, lambda G: views.cluster(G, number), ("cluster", number),
+                        links, category, layout)  # fmt: skip
+
+    @app.get("/maps/candidates/{rank}", summary="Map: one candidate partnership",
+             response_class=HTMLResponse)  # fmt: skip
+    def map_candidate(
+        request: Request, rank: Annotated[int, PathParam(ge=1, le=100_000)], at: At = None,
+        links: Links = None, category: Category = None, layout: Layout = "geo",
+    ) -> HTMLResponse:  # fmt: skip
+        return map_page(request, at, lambda G: views.candidate(G, rank), ("candidate", rank),
+                        links, category, layout)  # fmt: skip
+
+    @app.get("/maps/buying-organisations/{node_id}", summary="Map: a buying organisation's reach",
+             response_class=HTMLResponse)  # fmt: skip
+    def map_reach(
+        request: Request, node_id: NodeId, at: At = None, links: Links = None,
+        category: Category = None, layout: Layout = "geo",
+    ) -> HTMLResponse:  # fmt: skip
+        return map_page(request, at, lambda G: views.reach(G, node_id), ("reach", node_id),
+                        links, category, layout)  # fmt: skip
+
+    @app.get("/", summary="The explorer page", response_class=HTMLResponse)
+    def explorer() -> HTMLResponse:
+        return HTMLResponse(explorer_page())
 
     # --- writes ------------------------------------------------------------------------
 

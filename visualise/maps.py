@@ -75,6 +75,8 @@ LABELLED = {
 """Kinds whose names are drawn; arrangements' names are in their tooltips and the search."""
 SCALE = 120.0
 """Pixels per degree of latitude in the geographic layout."""
+SPAN = 900.0
+"""The smallest extent (pixels) a geographic map is drawn at: a local map is spread to it."""
 TOOLTIP_FIELDS = (
     "official_name", "council_type", "category", "delivery_model", "legal_form", "body_type",
     "legal_basis", "value_gbp", "annual_savings_gbp", "start_date", "verified", "source_url",
@@ -136,6 +138,10 @@ def positions(H: nx.MultiDiGraph[str]) -> dict[str, tuple[float, float]]:
                     sum(x for x, _ in near) / len(near),
                     sum(y for _, y in near) / len(near),
                 )
+    xs, ys = [x for x, _ in placed.values()], [y for _, y in placed.values()]
+    extent = max(max(xs, default=0) - min(xs, default=0), max(ys, default=0) - min(ys, default=0))
+    if 0 < extent < SPAN:  # a local map: spread it out, so nodes keep their size against it
+        placed = {n: (x * SPAN / extent, y * SPAN / extent) for n, (x, y) in placed.items()}
     east = max((x for x, _ in placed.values()), default=0.0) + 2 * SCALE
     top = min((y for _, y in placed.values()), default=0.0)
     for i, n in enumerate(sorted(set(H) - set(placed))):
@@ -268,3 +274,8 @@ def group_with_arrangements(G: nx.MultiDiGraph[str], members: set[str]) -> set[s
                                   LinkKind.BUYS_THROUGH, LinkKind.MEMBER_OF):  # fmt: skip
             touching[v].add(u)
     return set(members) | {v for v, us in touching.items() if len(us) >= 2}
+
+
+def explorer_page() -> str:
+    """The explorer: a plain HTML page that uses the HTTP API (no build step)."""
+    return (files("visualise") / "templates" / "explorer.html").read_text(encoding="utf-8")

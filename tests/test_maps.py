@@ -1,0 +1,206 @@
+"""Maps and the explorer in a real headless Chromium (Debian's), driven by Playwright: they
+load with no console error and no request beyond 127.0.0.1, draw every node, find a council,
+and escape whatever the data holds. Screenshots go to tests/artefacts/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import PARTNERMAP, REPO, free_port, run_cli
+from fastapi.testclient import TestClient
+from playwright.sync_api import sync_playwright
+
+from api import create_app
+from graph import NetworkXStore, Settings
+from loaders import load_files
+from visualise.maps import MapOptions, select
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTEFACTS = REPO / "tests" / "artefacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+NO_BROWSER = (
+    "BROWSER TESTS NOT RUN: no chromium at /usr/bin/chromium "
+    "(apt-get install chromium chromium-driver; .ci/run does)"
+)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(NO_BROWSER)
+        pytest.skip(NO_BROWSER)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page with its console errors, page errors, dialogs and requests recorded."""
+
+    def __init__(self, browser: Any) -> None:
+        self.page = browser.new_page(viewport={"width": 1200, "height": 1000})
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def outside(self) -> list[str]:
+        local = re.compile(r"^(file://|data:|about:|http://127\.0\.0\.1[:/])")
+        return [u for u in self.requests if not local.match(u)]
+
+    def drawn(self, frame: Any = None) -> int:
+        target = frame or self.page
+        target.wait_for_function("window.partnermap && window.partnermap.drawn", timeout=30_000)
+        count: int = target.evaluate("window.partnermap.network.body.data.nodes.length")
+        return count
+
+
+def test_uk_map_opens_offline_and_draws_every_node(
+    browser: Any, loaded_home: Path, loaded: NetworkXStore, tmp_path: Path
+) -> None:
+    out = tmp_path / "uk.html"
+    result = run_cli(loaded_home, "map", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    expected = select(loaded.graph(date.today()), MapOptions())
+    assert f"{expected.number_of_nodes()} nodes" in result.stdout
+    html = out.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", html)  # everything inlined
+    assert "default-src 'none'" in html  # and the page may fetch nothing at all
+    w = Watched(browser)
+    w.page.goto(out.as_uri())
+    assert w.drawn() == expected.number_of_nodes() > 400
+    edges = w.page.evaluate("window.partnermap.network.body.data.edges.length")
+    assert edges == expected.number_of_edges()
+    w.page.fill("#q", "leeds")
+    w.page.click("#search button")
+    assert w.page.evaluate("window.partnermap.network.getSelectedNodes()") == ["E08000035"]
+    assert w.page.text_content("#found") == "Leeds"
+    w.page.fill("#q", "Atlantis")
+    w.page.click("#search button")
+    assert w.page.text_content("#found") == "not found"
+    # Leeds is drawn north of London and east of Liverpool: the layout is geographic
+    where = w.page.evaluate(
+        "window.partnermap.network.getPositions(['E08000035', 'E09000033', 'E08000012'])"
+    )
+    assert where["E08000035"]["y"] < where["E09000033"]["y"]
+    assert where["E08000035"]["x"] > where["E08000012"]["x"]
+    assert w.page.is_visible("#legend") and "shared service" in w.page.text_content("#legend")
+    ARTEFACTS.mkdir(exist_ok=True)
+    w.page.screenshot(path=str(ARTEFACTS / "uk-map.png"))
+    assert w.errors == [] and w.outside() == [] and w.dialogs == []
+
+
+def test_labels_and_tooltips_are_escaped(browser: Any, tmp_path: Path) -> None:
+    nodes = tmp_path / "nodes.csv"
+    nodes.write_text(
+        'id,kind,name,official_name\n'
+        'E06000001,council,"<img src=http://evil.example/x onerror=alert(1)>",'
+        '"</script><script>alert(2)</script>"\n'
+        'E06000002,council,Middlesbrough & <b>Co</b>,\n',
+        encoding="utf-8",
+    )  # fmt: skip
+    links = tmp_path / "links.csv"
+    links.write_text("from_id,kind,to_id\nE06000001,borders,E06000002\n", encoding="utf-8")
+    with NetworkXStore(tmp_path / "store") as store:
+        load_files(store, [nodes, links])
+    out = tmp_path / "evil.html"
+    assert (
+        run_cli(tmp_path / "store", "map", "--out", str(out), "--layout", "force").returncode == 0
+    )
+    w = Watched(browser)
+    w.page.goto(out.as_uri())
+    assert w.drawn() == 2
+    label = w.page.evaluate("window.partnermap.nodes.get('E06000001').label")
+    assert label == "<img src=http://evil.example/x onerror=alert(1)>"  # text, not markup
+    assert w.page.locator("img").count() == 0 and w.page.locator("b").count() == 0
+    w.page.fill("#q", "middlesbrough & <b>")
+    w.page.click("#search button")
+    assert w.page.text_content("#found") == "Middlesbrough & <b>Co</b>"
+    assert w.dialogs == [] and w.outside() == [] and w.errors == []
+
+
+@pytest.fixture(scope="module")
+def live(bundled_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("maps")
+    (home / "graph.json").write_bytes((bundled_home / "graph.json").read_bytes())
+    port = free_port()
+    env = {**os.environ, "PARTNERMAP_HOME": str(home), "PARTNERMAP_STORE": "embedded"}
+    server = subprocess.Popen(
+        [str(PARTNERMAP), "serve", "--port", str(port)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_explorer_finds_a_council_and_shows_its_map(browser: Any, live: str) -> None:
+    w = Watched(browser)
+    w.page.goto(live + "/")
+    frame = w.page.frame_locator("#map")
+    assert frame is not None
+    w.page.fill("#q", "Leeds City Council")
+    w.page.click("#find button")
+    w.page.wait_for_selector("#about:not([hidden])")
+    w.page.wait_for_function(
+        "document.querySelector('#next li') && document.querySelector('#candidates li')"
+    )
+    assert w.page.text_content("#name") == "Leeds (E08000035)"
+    assert "West Yorkshire Joint Services" in w.page.text_content("#services")
+    pbos = w.page.text_content("#pbos")
+    assert "YPO" in pbos and "CCS" in pbos and "YPO 1140" in pbos
+    assert "North Yorkshire" in w.page.text_content("#next")
+    map_frame = next(f for f in w.page.frames if "/maps/nodes/E08000035" in f.url)
+    # Leeds, its 4 neighbours, West Yorkshire Joint Services and CA, and CCS, YPO and SCAPE
+    assert w.drawn(map_frame) == 10
+    assert map_frame.evaluate("window.partnermap.nodes.get('E08000035').name") == "Leeds"
+    ARTEFACTS.mkdir(exist_ok=True)
+    w.page.screenshot(path=str(ARTEFACTS / "explorer.png"))
+    assert w.errors == [] and w.outside() == [], (w.errors, w.outside())
+
+
+def test_every_map_view_is_served(loaded_home: Path) -> None:
+    with TestClient(create_app(Settings(home=loaded_home))) as c:
+        for url in ["/maps/network", "/maps/network?layout=force&links=partner_in",
+                    "/maps/network?category=waste", "/maps/nodes/E08000035?hops=2",
+                    "/maps/clusters/1", "/maps/candidates/1",
+                    "/maps/buying-organisations/bo:ypo", "/"]:  # fmt: skip
+            response = c.get(url)
+            assert response.status_code == 200, (url, response.text[:300])
+            assert response.headers["content-type"].startswith("text/html")
+            assert "<html" in response.text
+        ypo = c.get("/maps/buying-organisations/bo:ypo").text
+        assert "YPO: owners and users" in ypo and "E08000035" in ypo  # Leeds buys through YPO
+        for url, status in [("/maps/nodes/E99", 404), ("/maps/clusters/9999", 404),
+                            ("/maps/network?links=friendship", 422),
+                            ("/maps/buying-organisations/E08000035", 404)]:  # fmt: skip
+            response = c.get(url)
+            assert response.status_code == status, url
+            assert response.json()["error"]["status"] == status
