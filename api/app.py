@@ -377,7 +377,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def map_page(
         request: Request, at: date | None, view: Callable[[nx.MultiDiGraph[str]], views.View],
-        key: Hashable, links: str | None, category: str | None, layout: str,
+        key: Hashable, links: str | None, category: str | None, layout: Literal["geo", "force"],
     ) -> HTMLResponse:  # fmt: skip
         s = service(request)
         link_kinds = tuple(k for k in (links or "").split(",") if k) or DEFAULT_LINKS
@@ -387,7 +387,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         def draw(G: nx.MultiDiGraph[str]) -> dict[str, Any]:
             chosen = view(G)
-            options = MapOptions(title=chosen.title, layout=layout,  # type: ignore[arg-type]
+            options = MapOptions(title=chosen.title, layout=layout,
                                  links=link_kinds, category=category)  # fmt: skip
             H = select(G, options, chosen.keep)
             return {"html": render(H, options, vintage=s.data(at or date.today()))}
