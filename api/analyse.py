@@ -144,17 +144,7 @@ def _kinds(
 
 
 def _weights(args: argparse.Namespace) -> Weights:
-    given: dict[str, float] = {}
-    for item in args.weight:
-        name, _, value = item.partition("=")
-        try:
-            given[name.strip()] = float(value)
-        except ValueError:
-            raise InvalidInput(f"--weight {item!r}: give KIND=NUMBER, e.g. borders=0.5") from None
-    try:
-        return Weights().with_overrides(given)
-    except ValueError as e:
-        raise InvalidInput(f"--weight: {e}") from None
+    return Weights.parse(args.weight)
 
 
 def _run(

@@ -99,17 +99,7 @@ def _error(status: int, kind: str, message: str, hint: str | None = None) -> JSO
 
 
 def _weights(given: list[str] | None) -> Weights:
-    values: dict[str, float] = {}
-    for item in given or []:
-        name, _, value = item.partition("=")
-        try:
-            values[name.strip()] = float(value)
-        except ValueError:
-            raise InvalidInput(f"weight {item!r}: give KIND=NUMBER, e.g. borders=0.5") from None
-    try:
-        return Weights().with_overrides(values)
-    except ValueError as e:
-        raise InvalidInput(str(e)) from None
+    return Weights.parse(given or [])
 
 
 def _page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:

@@ -125,7 +125,7 @@ def _name(G: nx.MultiDiGraph[str], node: str) -> str:
     return str(G.nodes[node].get("name", node)) if node in G else node
 
 
-def _ref(G: nx.MultiDiGraph[str], node: str) -> dict[str, str]:
+def node_ref(G: nx.MultiDiGraph[str], node: str) -> dict[str, str]:
     return {"id": node, "name": _name(G, node), "kind": str(G.nodes[node].get("kind", ""))}
 
 
@@ -141,15 +141,6 @@ def _targets(G: nx.MultiDiGraph[str], node: str, kind: LinkKind, target: NodeKin
     )
 
 
-def region_of(G: nx.MultiDiGraph[str], node: str) -> str | None:
-    """The English region a council is within, or its nation outside England."""
-    for target in (NodeKind.REGION, NodeKind.NATION):
-        found = _targets(G, node, LinkKind.WITHIN, target)
-        if found:
-            return found[0]
-    return None
-
-
 def regions(G: nx.MultiDiGraph[str]) -> dict[str, str]:
     """Every node ``within`` a region with that region, and others within a nation with it."""
     found: dict[str, str] = {}
@@ -162,9 +153,13 @@ def regions(G: nx.MultiDiGraph[str]) -> dict[str, str]:
     return found
 
 
-def ca_members(G: nx.MultiDiGraph[str]) -> dict[str, list[str]]:
-    """Each combined authority with its member councils."""
-    return {ca: m for ca, m in groups(G)["combined_authority"].items() if ca in G}
+def ca_members(
+    G: nx.MultiDiGraph[str], found: dict[str, dict[str, list[str]]] | None = None
+) -> dict[str, list[str]]:
+    """Each combined authority with its member councils (from ``found = groups(G)`` when the
+    caller has it)."""
+    found = found if found is not None else groups(G)
+    return {ca: m for ca, m in found["combined_authority"].items() if ca in G}
 
 
 def _check(G: nx.MultiDiGraph[str], node: str) -> None:
@@ -225,11 +220,11 @@ def clusters(
             {
                 "cluster": number + 1,
                 "size": len(group),
-                "members": [_ref(G, n) for n in group],
+                "members": [node_ref(G, n) for n in group],
                 "internal_weight": round(internal[number], 3),
                 "regions": {_name(G, r): c for r, c in in_region.most_common()},
                 "evidence": [
-                    {**_ref(G, via), "evidence": kind, "pairs": pairs}
+                    {**node_ref(G, via), "evidence": kind, "pairs": pairs}
                     for (kind, via), pairs in sorted(
                         evidence[number].items(), key=lambda x: (-x[1], x[0])
                     )[:10]
@@ -273,7 +268,7 @@ def ca_fit(G: nx.MultiDiGraph[str], label: dict[str, int]) -> dict[str, Any]:
         main, in_main = counts.most_common(1)[0] if counts else (None, 0)
         per_ca.append(
             {
-                **_ref(G, ca),
+                **node_ref(G, ca),
                 "members": len(members),
                 "main_cluster": main + 1 if main is not None else None,
                 "share_in_main_cluster": round(in_main / len(members), 3),
@@ -354,6 +349,7 @@ def candidates(
     if min_size < 2:
         raise InvalidInput("min_size must be at least 2: a partnership needs two councils")
     C = collaboration_graph(G, weights)
+    found, where = groups(G), regions(G)
     unit_of = units(G)
     U = _unit_graph(C, unit_of)
     g = to_igraph(U)
@@ -362,7 +358,7 @@ def candidates(
     borders.add_nodes_from(U)
     borders.add_edges_from((u, v) for u, v, d in U.edges(data=True) if d["borders"])
     membership: dict[str, set[str]] = defaultdict(set)
-    for ca, members in ca_members(G).items():
+    for ca, members in ca_members(G, found).items():
         for m in members:
             membership[unit_of.get(m, m)].add(ca)
     pieces: list[list[str]] = []
@@ -376,18 +372,18 @@ def candidates(
     for piece in pieces:
         if len(piece) < min_size:
             continue
-        if region is not None and not any(region_of(G, n) == region for n in piece):
+        if region is not None and not any(where.get(n) == region for n in piece):
             continue
         shared_ca = set.intersection(*(membership.get(n, set()) for n in piece))
         if shared_ca:
             continue  # already together in one combined authority
-        candidate = _candidate(G, C, U, piece, membership, unit_of)
+        candidate = _candidate(G, found, U, piece, membership, unit_of)
         if EVIDENCE_OF_WORK & set(candidate["evidence"]):  # neighbours alone are no partnership
             ranked.append(candidate)
     ranked.sort(key=lambda c: (-c["score"], c["members"][0]["id"]))
     for rank, candidate in enumerate(ranked, start=1):
         candidate["rank"] = rank
-    options = _options(G, U, unit_of, membership, ranked, region)
+    options = _options(G, U, membership, ranked, region, where)
     return {
         "parameters": {"region": region, "min_size": min_size, "max_size": max_size,
                        "seed": seed, "resolution": resolution, "weights": weights.as_dict()},
@@ -442,7 +438,7 @@ def _split(
 
 def _candidate(  # noqa: PLR0917
     G: nx.MultiDiGraph[str],
-    C: nx.Graph[str],
+    found: dict[str, dict[str, list[str]]],
     U: nx.Graph[str],
     piece: list[str],
     membership: dict[str, set[str]],
@@ -461,7 +457,7 @@ def _candidate(  # noqa: PLR0917
     score = internal * cohesion * new_share
     councils = sorted(c for c, u in unit_of.items() if u in piece)
     evidence: dict[str, set[str]] = defaultdict(set)
-    for kind, by_group in groups(G).items():
+    for kind, by_group in found.items():
         if kind == "combined_authority":
             continue
         for via, members in by_group.items():
@@ -477,12 +473,13 @@ def _candidate(  # noqa: PLR0917
             "pairs_not_yet_in_one_ca": round(new_share, 3),
         },
         "size": len(piece),
-        "members": [_ref(G, n) for n in piece],
+        "members": [node_ref(G, n) for n in piece],
         "councils": len(councils),
-        "districts": [_ref(G, c) for c in councils if c not in piece],
-        "existing_combined_authorities": [_ref(G, ca) for ca in existing],
+        "districts": [node_ref(G, c) for c in councils if c not in piece],
+        "existing_combined_authorities": [node_ref(G, ca) for ca in existing],
         "evidence": {
-            kind: [_ref(G, via) for via in sorted(vias)] for kind, vias in sorted(evidence.items())
+            kind: [node_ref(G, via) for via in sorted(vias)]
+            for kind, vias in sorted(evidence.items())
         },
     }
 
@@ -490,10 +487,10 @@ def _candidate(  # noqa: PLR0917
 def _options(  # noqa: PLR0917
     G: nx.MultiDiGraph[str],
     U: nx.Graph[str],
-    unit_of: dict[str, str],
     membership: dict[str, set[str]],
     ranked: list[dict[str, Any]],
     region: str | None,
+    where: dict[str, str],
 ) -> list[dict[str, Any]]:
     """For each English upper-tier council in no combined authority: the neighbouring CAs it
     could join (by collaboration with their members) and the candidate groups it is in."""
@@ -501,27 +498,26 @@ def _options(  # noqa: PLR0917
     for c in ranked:
         for m in c["members"]:
             in_candidate[m["id"]].append(c["rank"])
-    ca_of_unit: dict[str, set[str]] = membership
     out = []
     for unit in sorted(U):
-        if not unit.startswith("E") or ca_of_unit.get(unit):
+        if not unit.startswith("E") or membership.get(unit):
             continue
         if G.nodes[unit].get("council_type") not in UPPER_TIER:
             continue
-        if region is not None and region_of(G, unit) != region:
+        if region is not None and where.get(unit) != region:
             continue
         join: dict[str, float] = defaultdict(float)
         bordering: set[str] = set()
         for other in U.neighbors(unit):
-            for ca in ca_of_unit.get(other, set()):
+            for ca in membership.get(other, set()):
                 join[ca] += U.edges[unit, other]["weight"]
                 if U.edges[unit, other]["borders"]:
                     bordering.add(ca)
         out.append(
             {
-                **_ref(G, unit),
+                **node_ref(G, unit),
                 "join_neighbouring_ca": [
-                    {**_ref(G, ca), "collaboration_weight": round(w, 3)}
+                    {**node_ref(G, ca), "collaboration_weight": round(w, 3)}
                     for ca, w in sorted(join.items(), key=lambda x: (-x[1], x[0]))
                     if ca in bordering
                 ],
@@ -591,7 +587,7 @@ def recommend(
             reasons.append(f"buys through or owns {shared}")
         out.append(
             {
-                **_ref(G, other),
+                **node_ref(G, other),
                 "score": round(score, 4),
                 "breakdown": {
                     "adamic_adar": round(adamic_adar, 4),
@@ -599,15 +595,15 @@ def recommend(
                     "borders": border,
                     "same_combined_authority": same_ca,
                 },
-                "common_partners": [_ref(G, z) for z in common],
+                "common_partners": [node_ref(G, z) for z in common],
                 "reasons": reasons,
             }
         )
     out.sort(key=lambda r: (-r["score"], r["id"]))
     return {
         "parameters": {"node": node, "top": top, "weights": weights.as_dict()},
-        "node": _ref(G, node),
-        "works_with": [_ref(G, p) for p in sorted(partners)],
+        "node": node_ref(G, node),
+        "works_with": [node_ref(G, p) for p in sorted(partners)],
         "recommendations": out[:top],
     }
 
@@ -677,7 +673,7 @@ def brokers(
         partners = [p for p in C.neighbors(name) if works_with(C, name, p)]
         rows.append(
             {
-                **_ref(G, name),
+                **node_ref(G, name),
                 "betweenness": round(value / scale, 5),
                 "partners": len(partners),
                 "strength": round(C.degree(name, weight="weight"), 3),
@@ -718,7 +714,7 @@ def reach(G: nx.MultiDiGraph[str]) -> list[dict[str, Any]]:
             entry["value_gbp"] += value_of.get(member, 0.0)
         out.append(
             {
-                **_ref(G, bo),
+                **node_ref(G, bo),
                 "owners": len(owners),
                 "users": len(users),
                 "reach": len(owners | users),
@@ -743,26 +739,27 @@ def gaps(
     arrangement in a category but none together."""
     weights = weights or Weights()
     C = collaboration_graph(G, weights)
-    taking_part = {m for kind in EVIDENCE_OF_WORK for ms in groups(G)[kind].values() for m in ms}
-    alone = [_ref(G, c) for c in _councils(G) if c not in taking_part]
+    found = groups(G)
+    taking_part = {m for kind in EVIDENCE_OF_WORK for ms in found[kind].values() for m in ms}
+    alone = [node_ref(G, c) for c in _councils(G) if c not in taking_part]
     ca_gaps: list[dict[str, Any]] = []
-    for ca, members in sorted(ca_members(G).items()):
+    for ca, members in sorted(ca_members(G, found).items()):
         lonely = [m for m in members if not any(works_with(C, m, o) for o in members if o != m)]
         pairs = list(combinations(members, 2))
         unlinked = sum(1 for a, b in pairs if not works_with(C, a, b))
         ca_gaps.append(
             {
-                **_ref(G, ca),
+                **node_ref(G, ca),
                 "members": len(members),
                 "pairs_sharing_nothing": unlinked,
                 "pairs": len(pairs),
-                "members_sharing_nothing_with_the_others": [_ref(G, m) for m in lonely],
+                "members_sharing_nothing_with_the_others": [node_ref(G, m) for m in lonely],
             }
         )
     ca_gaps.sort(key=lambda r: (-len(r["members_sharing_nothing_with_the_others"]), r["id"]))
     by_category: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for kind in EVIDENCE_OF_WORK:
-        for via, members in groups(G)[kind].items():
+        for via, members in found[kind].items():
             category = str(G.nodes[via].get("category") or "other")
             for m in members:
                 by_category[m][category].add(via)
@@ -775,11 +772,11 @@ def gaps(
                 continue
             separate.append(
                 {
-                    "councils": [_ref(G, u), _ref(G, v)],
+                    "councils": [node_ref(G, u), node_ref(G, v)],
                     "category": category,
                     "separately": {
-                        u: [_ref(G, a) for a in sorted(by_category[u][category])],
-                        v: [_ref(G, a) for a in sorted(by_category[v][category])],
+                        u: [node_ref(G, a) for a in sorted(by_category[u][category])],
+                        v: [node_ref(G, a) for a in sorted(by_category[v][category])],
                     },
                 }
             )
@@ -824,26 +821,26 @@ def path(G: nx.MultiDiGraph[str], a: str, b: str) -> dict[str, Any]:
         nodes = nx.dijkstra_path(H, a, b, weight="cost")
     except nx.NetworkXNoPath:
         return {"parameters": {"from": a, "to": b}, "found": False, "steps": [],
-                "from": _ref(G, a), "to": _ref(G, b)}  # fmt: skip
+                "from": node_ref(G, a), "to": node_ref(G, b)}  # fmt: skip
     steps = []
     for u, v in pairwise(nodes):
         edge = H.edges[u, v]
         steps.append(
             {
-                "from": _ref(G, u),
+                "from": node_ref(G, u),
                 "link": edge["kind"],
                 "direction": "--"
                 if edge["kind"] == LinkKind.BORDERS
                 else ("->" if edge["src"] == u else "<-"),
                 "role": edge["role"],
-                "to": _ref(G, v),
+                "to": node_ref(G, v),
             }
         )
     return {
         "parameters": {"from": a, "to": b, "costs": {str(k): c for k, c in PATH_COST.items()}},
         "found": True,
-        "from": _ref(G, a),
-        "to": _ref(G, b),
+        "from": node_ref(G, a),
+        "to": node_ref(G, b),
         "cost": sum(H.edges[u, v]["cost"] for u, v in pairwise(nodes)),
         "steps": steps,
     }

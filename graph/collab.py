@@ -31,6 +31,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.errors import InvalidInput
 from graph.model import LinkKind, NodeKind
 
 ORGANISATION_KINDS = frozenset({NodeKind.COUNCIL, NodeKind.PUBLIC_BODY})
@@ -48,6 +49,22 @@ class Weights:
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
+
+    @classmethod
+    def parse(cls, items: Iterable[str]) -> Weights:
+        """The default weights with ``KIND=VALUE`` items (``["borders=0"]``) applied; raises
+        ``InvalidInput`` for a malformed item, an unknown kind or a negative value."""
+        given: dict[str, float] = {}
+        for item in items:
+            name, _, value = item.partition("=")
+            try:
+                given[name.strip()] = float(value)
+            except ValueError:
+                raise InvalidInput(f"weight {item!r}: give KIND=NUMBER, e.g. borders=0.5") from None
+        try:
+            return cls().with_overrides(given)
+        except ValueError as e:
+            raise InvalidInput(f"weight: {e}") from None
 
     def with_overrides(self, given: Mapping[str, float]) -> Weights:
         """These weights with some replaced (``{"borders": 0}``); unknown names are an error."""
@@ -135,14 +152,3 @@ def works_with(C: nx.Graph[str], a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` already share a service or a joint procurement."""
     data = C.get_edge_data(a, b)
     return bool(data) and any(e[0] in EVIDENCE_OF_WORK for e in data["evidence"])
-
-
-def evidence_summary(evidence: Iterable[tuple[str, str, float]]) -> dict[str, Any]:
-    """Evidence grouped by kind: ``{"shared_service": ["ss:a", ...], "borders": True}``."""
-    out: dict[str, Any] = {}
-    for kind, via, _ in evidence:
-        if kind == "borders":
-            out["borders"] = True
-        else:
-            out.setdefault(kind, []).append(via)
-    return out

@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analysis import reach, regions
+from graph.analysis import node_ref, reach, regions
 from graph.errors import InvalidInput, NotFound
 from graph.model import LinkKind, NodeKind
 
@@ -23,11 +23,6 @@ PARTNERSHIP_LINKS = {
     str(LinkKind.OWNS): "buying_organisations",
     str(LinkKind.BUYS_THROUGH): "buying_organisations",
 }
-
-
-def _ref(G: nx.MultiDiGraph[str], node: str) -> dict[str, Any]:
-    data = G.nodes[node]
-    return {"id": node, "name": data.get("name", node), "kind": data.get("kind")}
 
 
 def _targets(G: nx.MultiDiGraph[str], node: str, kind: LinkKind) -> set[str]:
@@ -71,7 +66,7 @@ def search_nodes(
         ):
             continue
         out.append(
-            {**_ref(G, node), **{k: v for k, v in data.items() if k not in ("kind", "name")}}
+            {**node_ref(G, node), **{k: v for k, v in data.items() if k not in ("kind", "name")}}
         )
     out.sort(key=lambda r: (str(r["name"]).casefold(), r["id"]))
     return out
@@ -94,14 +89,14 @@ def partnerships(G: nx.MultiDiGraph[str], node: str) -> dict[str, Any]:
         ) if section != "buying_organisations" else []  # fmt: skip
         found[section].append(
             {
-                **_ref(G, other),
+                **node_ref(G, other),
                 **{k: v for k, v in G.nodes[other].items() if k not in ("kind", "name")},
                 "link": key,
                 "link_attributes": dict(link),
-                "partners": [_ref(G, p) for p in partners],
+                "partners": [node_ref(G, p) for p in partners],
             }
         )
-    return {"node": _ref(G, node), **found}
+    return {"node": node_ref(G, node), **found}
 
 
 def buying_organisations(G: nx.MultiDiGraph[str]) -> list[dict[str, Any]]:
@@ -118,8 +113,8 @@ def buying_organisations(G: nx.MultiDiGraph[str]) -> list[dict[str, Any]]:
             {
                 **row,
                 **attrs,
-                "owner_list": [_ref(G, o) for o in owners],
-                "user_list": [_ref(G, u) for u in users],
+                "owner_list": [node_ref(G, o) for o in owners],
+                "user_list": [node_ref(G, u) for u in users],
             }
         )
     return out

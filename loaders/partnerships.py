@@ -28,7 +28,7 @@ from graph.model import (
     ServiceCategory,
 )
 from loaders.items import Item, ParseContext
-from loaders.plain import BadValue, choice, day, parse_table
+from loaders.plain import BadValue, choice, day, number, parse_table
 
 VERIFIED = ("yes", "partial", "no")
 EVIDENCE = ("source_url", "verified", "note")
@@ -314,10 +314,5 @@ def _evidence(row: dict[str, str]) -> dict[str, Scalar]:
 
 
 def _money(text: str, column: str) -> float:
-    try:
-        value = float(text.replace(",", "").removeprefix("£"))
-    except ValueError:
-        raise BadValue(f"{column} {text!r} is not an amount in pounds") from None
-    if value < 0:
-        raise BadValue(f"{column} {value} is negative")
-    return value
+    plain = text.replace(",", "").removeprefix("£")
+    return number(plain, column, low=0, unit="an amount in pounds")

@@ -9,6 +9,7 @@ the vintage given to the loader are recorded instead. Dates are ISO (``2023-04-0
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
@@ -121,7 +122,8 @@ def _node(row: dict[str, str], context: ParseContext) -> tuple[Node]:
         attrs["former_codes"] = ";".join(c.strip() for c in row["former_codes"].split(";"))
     for column, bound in (("lat", 90.0), ("lon", 180.0)):
         if row.get(column):
-            attrs[column] = _coordinate(row[column], column, bound)
+            unit = "a number (decimal degrees, WGS84)"
+            attrs[column] = number(row[column], column, low=-bound, high=bound, unit=unit)
     if ("lat" in attrs) != ("lon" in attrs):
         raise BadValue("give both lat and lon, or neither")
     valid_from, valid_to = _dates(row)
@@ -153,15 +155,7 @@ def _link(row: dict[str, str], context: ParseContext) -> tuple[Link]:
     if row.get("shared_boundary_km"):
         if kind is not LinkKind.BORDERS:
             raise BadValue("shared_boundary_km is for borders links only")
-        try:
-            km = float(row["shared_boundary_km"])
-        except ValueError:
-            raise BadValue(
-                f"shared_boundary_km {row['shared_boundary_km']!r} is not a number"
-            ) from None
-        if not km >= 0:
-            raise BadValue(f"shared_boundary_km {km} is negative")
-        attrs["shared_boundary_km"] = km
+        attrs["shared_boundary_km"] = number(row["shared_boundary_km"], "shared_boundary_km", low=0)
     valid_from, valid_to = _dates(row)
     link = Link(
         from_id=from_id,
@@ -184,13 +178,18 @@ def choice(enum: type[E], value: str, column: str) -> E:
         raise BadValue(f"{column} {value!r} is not one of {options}") from None
 
 
-def _coordinate(text: str, column: str, bound: float) -> float:
+def number(
+    text: str, column: str, *, low: float, high: float = math.inf, unit: str = "a number"
+) -> float:
+    """``text`` as a number from ``low`` to ``high``, or ``BadValue`` saying what is wrong."""
     try:
         value = float(text)
     except ValueError:
-        raise BadValue(f"{column} {text!r} is not a number (decimal degrees, WGS84)") from None
-    if not -bound <= value <= bound:
-        raise BadValue(f"{column} {value} is outside -{bound:g}..{bound:g}")
+        raise BadValue(f"{column} {text!r} is not {unit}") from None
+    if not low <= value <= high:
+        if high == math.inf:
+            raise BadValue(f"{column} {value} is below {low:g}")
+        raise BadValue(f"{column} {value} is outside {low:g}..{high:g}")
     return value
 
 

@@ -7,11 +7,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from neo4j import GraphDatabase
 
@@ -82,6 +85,43 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+@contextmanager
+def serving(home: Path) -> Iterator[str]:
+    """``partnermap serve`` on a free port over the embedded store in ``home``, as a real
+    subprocess; yields its base URL once /health answers, and stops it afterwards."""
+    port = free_port()
+    env = {**os.environ, "PARTNERMAP_HOME": str(home), "PARTNERMAP_STORE": "embedded"}
+    log = home / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(PARTNERMAP), "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "the server did not answer in 30 s"
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def copied_store(bundled_home: Path, folder: Path) -> Path:
+    """A copy of the bundled embedded store in ``folder``."""
+    (folder / "graph.json").write_bytes((bundled_home / "graph.json").read_bytes())
+    return folder
 
 
 def snapshot(home: Path) -> bytes | None:

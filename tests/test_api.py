@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
 from pathlib import Path
 
 import httpx
-from conftest import PARTNERMAP, Neo4jServer, free_port
+from conftest import Neo4jServer, free_port, serving
 from fastapi.testclient import TestClient
 
 from api import create_app
@@ -54,33 +51,10 @@ def test_node_and_error_shape(loaded_home: Path) -> None:
         assert c.get("/stats", params={"at": "not-a-date"}).status_code == 422
 
 
-def test_partnermap_serve_over_real_http(loaded_home: Path, tmp_path: Path) -> None:
-    port = free_port()
-    env = {**os.environ, "PARTNERMAP_HOME": str(loaded_home)}
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [str(PARTNERMAP), "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"{url}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, log.read_text()
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
-        assert response.json()["status"] == "ok"
+def test_partnermap_serve_over_real_http(loaded_home: Path) -> None:
+    with serving(loaded_home) as url:
+        assert httpx.get(f"{url}/health").json()["status"] == "ok"
         assert httpx.get(f"{url}/stats").json()["nodes"]["council"] == 382
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_api_on_each_backend(backend: Settings) -> None:

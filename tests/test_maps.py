@@ -7,16 +7,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from conftest import PARTNERMAP, REPO, free_port, run_cli
+from conftest import REPO, copied_store, run_cli, serving
 from fastapi.testclient import TestClient
 from playwright.sync_api import sync_playwright
 
@@ -137,35 +134,13 @@ def test_labels_and_tooltips_are_escaped(browser: Any, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def live(bundled_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("maps")
-    (home / "graph.json").write_bytes((bundled_home / "graph.json").read_bytes())
-    port = free_port()
-    env = {**os.environ, "PARTNERMAP_HOME": str(home), "PARTNERMAP_STORE": "embedded"}
-    server = subprocess.Popen(
-        [str(PARTNERMAP), "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline
-                time.sleep(0.1)
+    with serving(copied_store(bundled_home, tmp_path_factory.mktemp("maps"))) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_the_explorer_finds_a_council_and_shows_its_map(browser: Any, live: str) -> None:
     w = Watched(browser)
     w.page.goto(live + "/")
-    frame = w.page.frame_locator("#map")
-    assert frame is not None
     w.page.fill("#q", "Leeds City Council")
     w.page.click("#find button")
     w.page.wait_for_selector("#about:not([hidden])")
