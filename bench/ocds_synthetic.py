@@ -2,7 +2,7 @@
 
 ``python bench/ocds_synthetic.py OUT.jsonl --releases 1000000`` writes releases with the fields
 partnermap reads (parties and roles, buyer, tender title, description, method details, value,
-CPV, dates, awards) in the proportions seen in the real files under ../shared/data/ocds:
+CPV, dates, awards) in the proportions seen in the real files under tests/fixtures/ocds:
 most releases have one buyer, named as councils name themselves (taken from the bundled name
 variants); about a fifth are bodies that are not councils (most unresolvable, some NHS trusts);
 one in seven is a framework call-off naming ESPO, YPO, NEPO or a CCS RM number; one in thirty

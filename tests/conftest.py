@@ -1,4 +1,5 @@
-"""Shared fixtures: real stores in temporary folders, the real reference data beside the repo."""
+"""Shared fixtures: real stores in temporary folders, real extracts of public data in
+``tests/fixtures/`` (their provenance in ``tests/fixtures/SOURCES.md``)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,79 @@ from graph import GraphStore, NetworkXStore, Settings, open_store
 from loaders import load_bundled
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
+FIXTURES = REPO / "tests" / "fixtures"
+UPSTREAM_VARIABLE = "PARTNERMAP_SHARED_DATA"
 PARTNERMAP = Path(sys.executable).with_name("partnermap")
+
+
+@pytest.fixture(scope="session")
+def upstream_data() -> Path:
+    """The upstream reference data the bundled files are compiled from: the folder
+    ``$PARTNERMAP_SHARED_DATA``, or ``../shared/data`` beside the repository. Only the check
+    that the bundled files rebuild from it uses it; a clone with nothing beside it skips that
+    check (saying which folder it looked for), except under ``CI=true``, where it fails."""
+    path = Path(os.environ.get(UPSTREAM_VARIABLE) or REPO.parent / "shared" / "data")
+    if not (path / "SOURCES.md").is_file():
+        message = (
+            f"UPSTREAM REBUILD CHECK NOT RUN: the reference data folder {path} is not there "
+            f"(set {UPSTREAM_VARIABLE} to the folder that holds ons/, reference/, adjacency/ ...)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+# --- Self-contained: no test reads the reference data beside the repository ----------------
+#
+# A clone of the repository has nothing beside it, so a test that reads ../shared passes here
+# and fails there. An audit hook sees every file this process opens and every command line it
+# starts; a test that touches the upstream folder (other than the rebuild check, which asks for
+# it through the ``upstream_data`` fixture) fails, naming the path.
+
+UPSTREAM_FOLDERS = tuple(
+    {
+        str(REPO.parent / "shared"),
+        os.path.abspath(os.environ.get(UPSTREAM_VARIABLE) or REPO.parent / "shared"),  # noqa: PTH100
+    }
+)
+_touched_upstream: list[str] = []
+
+
+def upstream_path(value: object) -> str | None:
+    """``value`` as an absolute path when it is a path into the upstream reference data."""
+    if not isinstance(value, str | bytes | os.PathLike):
+        return None
+    path = os.path.abspath(os.fsdecode(value))  # noqa: PTH100 - no file-system calls in a hook
+    inside = any(path == f or path.startswith(f + os.sep) for f in UPSTREAM_FOLDERS)
+    return path if inside else None
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open":
+        candidates: list[object] = [args[0]]
+    elif event == "subprocess.Popen":
+        candidates = [args[0], args[2], *(args[1] or ())]
+    else:
+        return
+    for value in candidates:
+        if (path := upstream_path(value)) is not None:
+            _touched_upstream.append(path)
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture(autouse=True)
+def _reads_only_the_repository(request: pytest.FixtureRequest) -> Iterator[None]:
+    _touched_upstream.clear()
+    yield
+    if _touched_upstream and "upstream_data" not in request.fixturenames:
+        pytest.fail(
+            f"{request.node.nodeid} read {_touched_upstream[0]}, outside the repository: a clone "
+            "with nothing beside it has no such file; copy a real extract into tests/fixtures/ "
+            "and record it in tests/fixtures/SOURCES.md"
+        )
 
 
 @pytest.fixture

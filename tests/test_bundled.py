@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from conftest import REPO, SHARED, run_cli, snapshot
+from conftest import REPO, run_cli, snapshot
 
 from graph import LinkKind, NetworkXStore
 from loaders import bundled_dir, load_bundled
@@ -128,11 +128,14 @@ def test_cli_load_twice_gives_the_same_counts(home: Path) -> None:
     assert json.loads(run_cli(home, "stats", "--json").stdout) == counts
 
 
-def test_bundled_files_are_reproducible_from_the_sources(tmp_path: Path) -> None:
-    """The compilation script, run on ../shared/data, gives the shipped files byte for byte."""
+def test_bundled_files_are_reproducible_from_the_sources(
+    tmp_path: Path, upstream_data: Path
+) -> None:
+    """The compilation script, run on the upstream reference data, gives the shipped files byte
+    for byte."""
     subprocess.run(
         [sys.executable, str(REPO / "scripts" / "compile_bundled.py"),
-         "--shared", str(SHARED), "--out", str(tmp_path)],
+         "--shared", str(upstream_data), "--out", str(tmp_path)],
         check=True, capture_output=True,
     )  # fmt: skip
     for name in ("nodes.csv", "links.csv", "datasets.csv", "PROVENANCE.md"):

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, Neo4jServer, run_cli
+from conftest import FIXTURES, Neo4jServer, run_cli
 
 from graph import (
     GraphStore,
@@ -176,8 +176,8 @@ def test_replace_is_all_or_nothing(any_store: GraphStore, tmp_path: Path) -> Non
 def test_procurement_notices_give_the_same_graph(any_store: GraphStore, tmp_path: Path) -> None:
     """The real OCDS files give every backend the same nodes, links and evidence as the
     embedded store; loading them again changes nothing."""
-    files = [SHARED / "ocds" / "public_contracts_scotland_2019-03_to_04_releases.jsonl",
-             SHARED / "ocds" / "contracts_finder_2025-01_to_03_releases.jsonl"]  # fmt: skip
+    files = [FIXTURES / "ocds" / "public_contracts_scotland_2019-03_to_04_releases.jsonl",
+             FIXTURES / "ocds" / "contracts_finder_2025-01_to_03_releases.jsonl"]  # fmt: skip
     with NetworkXStore(tmp_path / "embedded") as expected:
         load_bundled(expected)
         load_files(expected, files)

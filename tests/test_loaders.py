@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from conftest import FIXTURES
 
 from graph import LinkKind, LoadRejected, NetworkXStore
 from loaders import detect_format, load_files
 
-ONS = SHARED / "ons"
+ONS = FIXTURES / "ons"
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -29,7 +29,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     ],
 )
 def test_formats_are_detected_from_content(name: str, fmt: str) -> None:
-    assert detect_format(SHARED / name) == fmt
+    assert detect_format(FIXTURES / name) == fmt
 
 
 def test_ca_lookup_with_bom_into_an_empty_store(store: NetworkXStore) -> None:
@@ -95,7 +95,7 @@ def test_former_codes_are_filed_under_the_current_code(loaded: NetworkXStore) ->
 
 
 def test_neighbours_json(loaded: NetworkXStore) -> None:
-    report = load_files(loaded, [SHARED / "adjacency" / "ons_lad21_neighbours.json"])
+    report = load_files(loaded, [FIXTURES / "adjacency" / "ons_lad21_neighbours.json"])
     f = report.files[0]
     assert (f.rows_read, f.skipped["no shared boundary (an island)"]) == (374, 6)
     assert f.rejected_total == 0
@@ -105,13 +105,13 @@ def test_neighbours_json(loaded: NetworkXStore) -> None:
 
 def test_neighbours_of_councils_not_in_the_store_are_rejected(store: NetworkXStore) -> None:
     with pytest.raises(LoadRejected) as caught:
-        load_files(store, [SHARED / "adjacency" / "ons_lad21_neighbours.json"])
+        load_files(store, [FIXTURES / "adjacency" / "ons_lad21_neighbours.json"])
     assert "which is neither in the store nor in this load" in str(caught.value)
     assert caught.value.problems[0].line is not None
     assert store.stats(None).nodes == {}
     report = load_files(
         store,
-        [ONS / "ltla23_codes_names.csv", SHARED / "adjacency" / "ons_lad21_neighbours.json"],
+        [ONS / "ltla23_codes_names.csv", FIXTURES / "adjacency" / "ons_lad21_neighbours.json"],
         skip_invalid=True,
     )
     assert report.files[1].rejected_total > 0  # pairs of councils abolished before 2023

@@ -6,12 +6,12 @@ import gzip
 import json
 from pathlib import Path
 
-from conftest import SHARED, run_cli, snapshot
+from conftest import FIXTURES, run_cli, snapshot
 
 from graph import LinkKind, NetworkXStore, NodeKind
 from loaders import detect_format, load_files
 
-OCDS = SHARED / "ocds"
+OCDS = FIXTURES / "ocds"
 CF = OCDS / "contracts_finder_2025-01_to_03_releases.jsonl"
 PCS = OCDS / "public_contracts_scotland_2019-03_to_04_releases.jsonl"
 EDINBURGH, WEST_LOTHIAN, MIDLOTHIAN = "S12000036", "S12000040", "S12000019"
@@ -143,7 +143,7 @@ def test_ocds_format_is_detected(tmp_path: Path) -> None:
     zipped.write_bytes(gzip.compress(CF.read_bytes()))
     package = OCDS / "contracts_finder_release_package_2025-01-23_sample.json"
     assert {detect_format(p) for p in (CF, PCS, zipped, package)} == {"ocds"}
-    assert detect_format(SHARED / "adjacency" / "ons_lad21_neighbours.json") == "ons-neighbours"
+    assert detect_format(FIXTURES / "adjacency" / "ons_lad21_neighbours.json") == "ons-neighbours"
 
 
 def test_evidence_adds_up_across_files(loaded: NetworkXStore, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Reading OCDS releases from every layout, streamed, on the real notices in ../shared/data."""
+"""Reading OCDS releases from every layout, streamed, on the real notices in tests/fixtures."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from conftest import FIXTURES
 
 from graph import LoaderError
 from loaders.ocds_read import iter_releases, ocds_layout
 
-OCDS = SHARED / "ocds"
+OCDS = FIXTURES / "ocds"
 CF = OCDS / "contracts_finder_2025-01_to_03_releases.jsonl"
 PCS = OCDS / "public_contracts_scotland_2019-03_to_04_releases.jsonl"
 PACKAGE = OCDS / "contracts_finder_release_package_2025-01-23_sample.json"

@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import orjson
-from conftest import PARTNERMAP, SHARED, run_cli
+from conftest import FIXTURES, PARTNERMAP, run_cli
 
-CF = SHARED / "ocds" / "contracts_finder_2025-01_to_03_releases.jsonl"
+CF = FIXTURES / "ocds" / "contracts_finder_2025-01_to_03_releases.jsonl"
 
 
 def big_ocds(path: Path, copies: int = 120) -> Path:

@@ -7,12 +7,12 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from conftest import SHARED
+from conftest import FIXTURES
 
 from graph import NetworkXStore
 from loaders.resolve import Resolver, names_file, normalised, read_variants
 
-REFERENCE = SHARED / "reference"
+REFERENCE = FIXTURES / "reference"
 WRITTEN = date(2022, 6, 27)
 """When mySociety's variants file was written: its names are resolved as at that day."""
 
