@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from graph import InvalidInput, Settings, open_store, vintage
 from graph import analysis as analyses
-from graph.collab import Weights
+from graph.analysis.collab import Weights
 from graph.model import LinkKind, NodeKind
 from visualise import views
 from visualise.maps import DEFAULT_KINDS, DEFAULT_LINKS, MapOptions, render, select, write_map

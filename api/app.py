@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException
 from api.service import Service
 from graph import PartnermapError, Settings, node_with_links, open_store, queries
 from graph import analysis as analyses
-from graph.collab import Weights
+from graph.analysis.collab import Weights
 from graph.errors import InvalidInput
 from graph.model import LinkKind
 from loaders import FORMATS, load_bundled, load_files

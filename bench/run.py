@@ -43,7 +43,8 @@ from ocds_synthetic import write_releases
 from playwright.sync_api import sync_playwright
 
 from graph import Neo4jStore, NetworkXStore, analysis
-from graph.collab import collaboration_graph
+from graph.analysis.collab import collaboration_graph
+from graph.analysis.detection import to_igraph
 from loaders import bundled_files, load_bundled, load_files
 from loaders.detect import FORMATS
 from loaders.items import ParseContext, Row, Skip
@@ -374,7 +375,7 @@ def scenario_analysis_synthetic(work: Path) -> dict[str, Any]:
     ours = time.perf_counter() - t
     C = collaboration_graph(G)
     C.remove_nodes_from([n for n in list(C) if C.degree(n) == 0])
-    g = analysis.to_igraph(C)
+    g = to_igraph(C)
     t = time.perf_counter()
     peer = g.community_multilevel(weights="weight")
     peer_s = time.perf_counter() - t

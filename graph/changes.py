@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from graph.model import Link, Node, merged_link, merged_node
-from graph.store import GraphStore
+from graph.store.base import GraphStore
 
 
 class Outcome(StrEnum):

@@ -7,7 +7,7 @@ from typing import Any
 
 from graph.errors import NotFound
 from graph.model import Link, LinkKind, Node
-from graph.store import GraphStore
+from graph.store.base import GraphStore
 
 SUGGESTIONS = 5
 

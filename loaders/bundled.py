@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from graph.store import GraphStore
+from graph.store.base import GraphStore
 from loaders.load import LoadInput, load_files
 from loaders.report import LoadReport
 

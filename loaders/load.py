@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 from graph.changes import plan_changes
 from graph.errors import LoaderError, LoadRejected, Problem
 from graph.model import Link, LinkKey, Node, NodeKind, merged_link, merged_node
-from graph.store import GraphStore
+from graph.store.base import GraphStore
 from loaders.areas import vintage_from_name
 from loaders.detect import FORMATS, detect_format
 from loaders.items import Item, ParseContext, Reject, Row, Skip

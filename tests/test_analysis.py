@@ -16,7 +16,7 @@ from conftest import Neo4jServer, run_cli
 
 from graph import InvalidInput, NetworkXStore
 from graph import analysis as A
-from graph.collab import Weights, collaboration_graph
+from graph.analysis.collab import Weights, collaboration_graph
 from loaders import load_files
 
 # Two groups of four unitary councils: each group shares two services and borders within;

@@ -23,7 +23,7 @@ import orjson
 
 from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
 from graph.model import Link, LinkKey, LinkKind, Node, NodeKind, Source
-from graph.store import GraphStore
+from graph.store.base import GraphStore
 
 logger = logging.getLogger(__name__)
 

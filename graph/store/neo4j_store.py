@@ -23,10 +23,10 @@ import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph import cypher
 from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
 from graph.model import Link, LinkKey, LinkKind, Node, NodeKind, Scalar, Source
-from graph.store import GraphStore
+from graph.store import cypher
+from graph.store.base import GraphStore
 
 logger = logging.getLogger(__name__)
 

@@ -23,6 +23,7 @@ Weights are a ``Weights`` value, adjustable by callers (the CLI's ``--weight kin
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -58,9 +59,12 @@ class Weights:
         for item in items:
             name, _, value = item.partition("=")
             try:
-                given[name.strip()] = float(value)
+                number = float(value)
             except ValueError:
-                raise InvalidInput(f"weight {item!r}: give KIND=NUMBER, e.g. borders=0.5") from None
+                number = math.nan
+            if not math.isfinite(number):
+                raise InvalidInput(f"weight {item!r}: give KIND=NUMBER, e.g. borders=0.5")
+            given[name.strip()] = number
         try:
             return cls().with_overrides(given)
         except ValueError as e:

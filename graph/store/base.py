@@ -13,6 +13,7 @@ from typing import Self
 import networkx as nx
 
 from graph.model import Link, LinkKey, Node
+from graph.store.records import to_networkx
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +93,9 @@ class GraphStore(ABC):
         return Stats(nodes=dict(nodes), links=dict(links))
 
     def graph(self, at: date | None = None) -> nx.MultiDiGraph[str]:
-        """The graph (as at ``at``) as a NetworkX ``MultiDiGraph`` for analysis.
-
-        Nodes and links are added in sorted order so that analyses are deterministic.
-        Attributes are flat: ``kind``, ``name``, the record's ``attrs``; links are keyed by kind.
-        """
-        G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-        for node in sorted(self.iter_nodes(), key=lambda n: n.id):
-            if at is None or node.valid_at(at):
-                G.add_node(node.id, kind=str(node.kind), name=node.name, **node.attrs)
-        for link in sorted(self.iter_links(), key=lambda k: k.key):
-            if link.from_id in G and link.to_id in G and (at is None or link.valid_at(at)):
-                G.add_edge(
-                    link.from_id, link.to_id, key=str(link.kind), role=link.role, **link.attrs
-                )
-        return G
+        """The graph (as at ``at``) as a NetworkX ``MultiDiGraph`` for analysis
+        (``graph.store.records.to_networkx``)."""
+        return to_networkx(self.iter_nodes(), self.iter_links(), at)
 
     def __enter__(self) -> Self:
         return self

@@ -1,0 +1,60 @@
+"""Questions every analysis asks of the stored graph: a node's reference, the councils, where
+each node is, which councils are in which combined authority."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from graph.analysis.collab import groups
+from graph.errors import NotFound
+from graph.model import LinkKind, NodeKind
+
+UPPER_TIER = {"unitary", "metropolitan_district", "london_borough", "county",
+              "scottish_council", "welsh_principal", "ni_district"}  # fmt: skip
+"""Councils that can join a combined authority themselves (districts go with their county)."""
+
+
+def name_of(G: nx.MultiDiGraph[str], node: str) -> str:
+    return str(G.nodes[node].get("name", node)) if node in G else node
+
+
+def node_ref(G: nx.MultiDiGraph[str], node: str) -> dict[str, str]:
+    return {"id": node, "name": name_of(G, node), "kind": str(G.nodes[node].get("kind", ""))}
+
+
+def councils(G: nx.MultiDiGraph[str]) -> list[str]:
+    return sorted(n for n, d in G.nodes(data=True) if d.get("kind") == NodeKind.COUNCIL)
+
+
+def targets(G: nx.MultiDiGraph[str], node: str, kind: LinkKind, target: NodeKind) -> list[str]:
+    return sorted(
+        v
+        for _, v, key in G.out_edges(node, keys=True)
+        if key == str(kind) and G.nodes[v].get("kind") == target
+    )
+
+
+def regions(G: nx.MultiDiGraph[str]) -> dict[str, str]:
+    """Every node ``within`` a region with that region, and others within a nation with it."""
+    found: dict[str, str] = {}
+    kinds = {str(NodeKind.REGION): 0, str(NodeKind.NATION): 1}
+    within = str(LinkKind.WITHIN)
+    for u, v, key in G.edges(keys=True):
+        rank = kinds.get(str(G.nodes[v].get("kind"))) if key == within else None
+        if rank is not None and (u not in found or rank < kinds[G.nodes[found[u]]["kind"]]):
+            found[u] = v
+    return found
+
+
+def ca_members(
+    G: nx.MultiDiGraph[str], found: dict[str, dict[str, list[str]]] | None = None
+) -> dict[str, list[str]]:
+    """Each combined authority with its member councils (from ``found = groups(G)`` when the
+    caller has it)."""
+    found = found if found is not None else groups(G)
+    return {ca: m for ca, m in found["combined_authority"].items() if ca in G}
+
+
+def check_node(G: nx.MultiDiGraph[str], node: str) -> None:
+    if node not in G:
+        raise NotFound(f"no node with id {node!r} in the graph as at the date asked")
