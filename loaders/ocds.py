@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from graph.legal import PROCUREMENT_ACT_IN_FORCE, Model, legal_basis
 from graph.model import Link, LinkKind, Node, NodeKind, Scalar
@@ -60,6 +61,8 @@ FRAMEWORK_REFS = (
     re.compile(r"\b(YPO|NEPO|LHC)\b\D{0,25}?\b(\d{3,4})\b", re.I),
 )
 """Framework references: CCS ``RM6187``, ESPO ``509_23``, ``YPO 772``."""
+UK_TIME = ZoneInfo("Europe/London")
+"""Notices are dated in UK time, whatever offset a publisher writes."""
 
 
 @dataclass(slots=True)
@@ -125,7 +128,7 @@ def _release(state: _State, place: str, line: int | None, release: dict[str, Any
     parties = [p for p in release.get("parties") or [] if isinstance(p, dict)]
     if not parties:
         return Skip(line, "no parties: its buyers are not named")
-    day = _day(release)
+    day = release_day(release)
     notes: list[str] = []
     buyers: dict[str, str] = {}  # party id -> node id
     for party in parties:
@@ -252,14 +255,21 @@ def _text(release: dict[str, Any], tender: dict[str, Any]) -> str:
     return f"{tender.get('title') or ''} {tender.get('description') or ''} {related}"
 
 
-def _day(release: dict[str, Any]) -> date | None:
+def release_day(release: dict[str, Any]) -> date | None:
+    """The day a release's procurement started (its tender period's start, else the release
+    date), in UK time: ``2025-02-23T23:30:00-01:00`` is 24 February in London, the day the
+    Procurement Act 2023 came in. A date without a time or zone is taken as written."""
     period = _dict(_dict(release.get("tender")).get("tenderPeriod"))
     for text in (period.get("startDate"), release.get("date")):
-        if isinstance(text, str) and len(text) >= 10:
-            try:
-                return date.fromisoformat(text[:10])
-            except ValueError:
-                continue
+        if not isinstance(text, str):
+            continue
+        try:
+            moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            continue
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UK_TIME)
+        return moment.date()
     return None
 
 

@@ -246,20 +246,31 @@ READS = [
 
 
 def test_fifty_clients_for_ten_seconds(live_server: str) -> None:
-    async def client(number: int, until: float, tally: dict[int, int]) -> None:
+    """50 clients at once get what one client alone gets: every answer a 200 whose body is
+    the same as the one-at-a-time answer for that URL (no half-built cache entry, no answer
+    computed on another request's graph)."""
+    alone = {url: httpx.get(live_server + url, timeout=120).content for url in READS}
+    assert all(alone.values())
+
+    async def client(number: int, until: float, tally: dict[int, int], wrong: list[str]) -> None:
         async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
             i = number
             while time.monotonic() < until:
-                response = await http.get(READS[i % len(READS)])
+                url = READS[i % len(READS)]
+                response = await http.get(url)
                 tally[response.status_code] = tally.get(response.status_code, 0) + 1
+                if response.status_code == 200 and response.content != alone[url]:
+                    wrong.append(url)
                 i += 1
 
-    async def run() -> dict[int, int]:
+    async def run() -> tuple[dict[int, int], list[str]]:
         tally: dict[int, int] = {}
+        wrong: list[str] = []
         until = time.monotonic() + 10
-        await asyncio.gather(*(client(n, until, tally) for n in range(50)))
-        return tally
+        await asyncio.gather(*(client(n, until, tally, wrong) for n in range(50)))
+        return tally, wrong
 
-    tally = asyncio.run(run())
+    tally, wrong = asyncio.run(run())
     assert set(tally) == {200}, tally
     assert tally[200] >= 50
+    assert not wrong, f"{len(wrong)} answers differ from the one-client answer: {wrong[:3]}"

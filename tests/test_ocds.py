@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, run_cli, snapshot
 
 from graph import LinkKind, NetworkXStore, NodeKind
 from loaders import detect_format, load_files
+from loaders.ocds import release_day
 
 OCDS = FIXTURES / "ocds"
 CF = OCDS / "contracts_finder_2025-01_to_03_releases.jsonl"
@@ -169,3 +172,25 @@ def test_evidence_adds_up_across_files(loaded: NetworkXStore, tmp_path: Path) ->
     assert link.attrs["evidence"] == ";".join(sorted([espo["ocid"], second["ocid"]]))
     assert link.attrs["total_value_gbp"] == 2 * float(first.attrs["total_value_gbp"])
     assert (link.attrs["first_date"], link.attrs["last_date"]) == ("2025-01-23", "2025-02-20")
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("2025-02-23T23:30:00-01:00", date(2025, 2, 24)),  # 00:30 in London: the Act applies
+        ("2025-02-24T00:30:00+01:00", date(2025, 2, 23)),  # 23:30 in London the day before
+        ("2025-06-30T23:30:00Z", date(2025, 7, 1)),  # British Summer Time
+        ("2025-01-23T00:00:00Z", date(2025, 1, 23)),
+        ("2025-01-23", date(2025, 1, 23)),
+        ("2025-01-23T09:00:00", date(2025, 1, 23)),  # no zone: as written
+    ],
+)
+def test_notice_dates_keep_their_time_zone(written: str, day: date) -> None:
+    assert release_day({"date": written}) == day
+    assert release_day({"tender": {"tenderPeriod": {"startDate": written}}, "date": "x"}) == day
+
+
+def test_an_unreadable_date_falls_back_to_the_release_date() -> None:
+    release = {"tender": {"tenderPeriod": {"startDate": "soon"}}, "date": "2024-05-01T10:00:00Z"}
+    assert release_day(release) == date(2024, 5, 1)
+    assert release_day({"date": "not a date"}) is None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
@@ -27,6 +28,7 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
+from graph.errors import InvalidInput
 from graph.model import LinkKind, NodeKind
 
 
@@ -96,6 +98,29 @@ class MapOptions:
     """Only arrangements (shared services, joint procurements) of this category."""
     subtitle: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def kinds_from(
+    text: str | None, default: tuple[str, ...], known: Iterable[str], what: str
+) -> tuple[str, ...]:
+    """Comma-separated kinds as given by a person or a query (``"borders, partner_in"``), or
+    ``default`` when none; an unknown kind is ``InvalidInput`` naming the known ones."""
+    given = tuple(k.strip() for k in (text or "").split(",") if k.strip())
+    if not given:
+        return default
+    known = sorted(known)
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise InvalidInput(f"unknown {what} kind {', '.join(unknown)}; known: {', '.join(known)}")
+    return given
+
+
+def link_kinds(text: str | None) -> tuple[str, ...]:
+    return kinds_from(text, DEFAULT_LINKS, (str(k) for k in LinkKind), "link")
+
+
+def node_kinds(text: str | None) -> tuple[str, ...]:
+    return kinds_from(text, DEFAULT_KINDS, (str(k) for k in NodeKind), "node")
 
 
 def select(

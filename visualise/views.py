@@ -3,11 +3,12 @@ cluster, one candidate partnership, or one buying organisation's reach."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
-from graph import analysis
 from graph.errors import InvalidInput, NotFound
 from graph.model import LinkKind, NodeKind
 from visualise.maps import group_with_arrangements, neighbourhood
@@ -35,22 +36,33 @@ def around(G: nx.MultiDiGraph[str], node: str, hops: int = 1) -> View:
     )
 
 
-def cluster(G: nx.MultiDiGraph[str], number: int, seed: int = 1) -> View:
-    found = analysis.clusters(G, seed=seed, runs=1)["clusters"]
+def cluster(G: nx.MultiDiGraph[str], result: Mapping[str, Any], number: int) -> View:
+    """Cluster ``number`` of ``result`` (of the clusters analysis, with the caller's parameters)
+    with the arrangements its members share."""
+    found = result["clusters"]
     if not 1 <= number <= len(found):
         raise NotFound(f"no cluster {number}: there are {len(found)}")
     members = {m["id"] for m in found[number - 1]["members"]}
     return View(group_with_arrangements(G, members), f"cluster {number} of {len(found)}")
 
 
-def candidate(G: nx.MultiDiGraph[str], rank: int, region: str | None = None) -> View:
-    found = analysis.candidates(G, region=region)["candidates"]
+def candidate(G: nx.MultiDiGraph[str], result: Mapping[str, Any], rank: int) -> View:
+    """Candidate ``rank`` of ``result`` (of the candidates analysis, with the caller's
+    parameters: region, sizes, weights), with its districts and shared arrangements."""
+    found = result["candidates"]
     if not 1 <= rank <= len(found):
         raise NotFound(f"no candidate {rank}: there are {len(found)}")
     chosen = found[rank - 1]
     members = {m["id"] for m in chosen["members"]} | {d["id"] for d in chosen["districts"]}
     names = ", ".join(m["name"] for m in chosen["members"])
     return View(group_with_arrangements(G, members), f"candidate partnership {rank}: {names}")
+
+
+RESULT_VIEWS: dict[str, Callable[[nx.MultiDiGraph[str], Mapping[str, Any], int], View]] = {
+    "clusters": cluster,
+    "candidates": candidate,
+}
+"""The map of one item of an analysis's result, for each analysis with ``map_view``."""
 
 
 def reach(G: nx.MultiDiGraph[str], organisation: str) -> View:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis.collab import Weights, collaboration_graph, works_with
 from graph.analysis.common import name_of, node_ref, regions
 from graph.analysis.detection import IGRAPH, to_igraph
 from graph.analysis.spec import WEIGHTS, Analysis, Param
+from graph.lazy import lazy_module
 from graph.model import LinkKind, NodeKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 
 def brokers(

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis.collab import EVIDENCE_OF_WORK, Weights, collaboration_graph, groups
 from graph.analysis.common import UPPER_TIER, ca_members, councils, node_ref, regions, targets
 from graph.analysis.detection import detect, to_igraph
 from graph.analysis.spec import WEIGHTS, Analysis, Param
 from graph.errors import InvalidInput, NotFound
+from graph.lazy import lazy_module
 from graph.model import LinkKind, NodeKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 
 def units(G: nx.MultiDiGraph[str]) -> dict[str, str]:

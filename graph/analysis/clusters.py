@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis.collab import Weights, collaboration_graph
 from graph.analysis.common import ca_members, name_of, node_ref, regions
 from graph.analysis.detection import METHODS, compare, detect, to_igraph
 from graph.analysis.spec import WEIGHTS, Analysis, Param
+from graph.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 
 def clusters(

@@ -28,12 +28,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from itertools import combinations
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import InvalidInput
+from graph.lazy import lazy_module
 from graph.model import LinkKind, NodeKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 ORGANISATION_KINDS = frozenset({NodeKind.COUNCIL, NodeKind.PUBLIC_BODY})
 """Who collaborates: councils and the other public bodies in arrangements with them."""

@@ -3,11 +3,17 @@ each node is, which councils are in which combined authority."""
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.analysis.collab import groups
 from graph.errors import NotFound
+from graph.lazy import lazy_module
 from graph.model import LinkKind, NodeKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 UPPER_TIER = {"unitary", "metropolitan_district", "london_borough", "county",
               "scottish_council", "welsh_principal", "ni_district"}  # fmt: skip

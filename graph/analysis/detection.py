@@ -9,12 +9,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
-
-import igraph as ig
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import InvalidInput
+from graph.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import igraph as ig
+    import networkx as nx
+else:
+    ig = lazy_module("igraph")
+    nx = lazy_module("networkx")
 
 METHODS = ("louvain", "leiden")
 

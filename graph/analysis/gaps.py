@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis.collab import EVIDENCE_OF_WORK, Weights, collaboration_graph, groups, works_with
 from graph.analysis.common import ca_members, councils, node_ref
 from graph.analysis.spec import WEIGHTS, Analysis, Param
+from graph.lazy import lazy_module
 from graph.model import LinkKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 
 def gaps(

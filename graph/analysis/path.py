@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis.common import check_node, node_ref
 from graph.analysis.spec import REQUIRED, Analysis, Param
+from graph.lazy import lazy_module
 from graph.model import LinkKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 PATH_COST = {
     LinkKind.PARTNER_IN: 1.0,

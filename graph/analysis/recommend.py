@@ -4,15 +4,19 @@ they share, each with its reasons."""
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis.collab import ORGANISATION_KINDS, Weights
 from graph.analysis.common import check_node, name_of, node_ref, targets
 from graph.analysis.spec import REQUIRED, WEIGHTS, Analysis, Param
 from graph.errors import InvalidInput
+from graph.lazy import lazy_module
 from graph.model import LinkKind, NodeKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 
 def recommend(

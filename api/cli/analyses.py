@@ -1,0 +1,200 @@
+"""The analysis subcommands, made from their declarations (``graph.analysis.ANALYSES``): one
+subcommand per analysis with the spec's parameters as options (``min_size`` is
+``--min-size``, with its default, bounds and help), readable text from ``api.cli.render``,
+``--json`` for machines; and ``partnermap map``, whose ``--cluster N`` and ``--candidate N``
+take the parameters of those analyses and draw item N of the same result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from graph.analysis.spec import Analysis, Param
+from graph.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from graph import Settings
+
+LIMIT = 50
+"""Items per page of a paginated result by default (as the API's ``limit``)."""
+
+
+def checked(p: Param) -> Any:
+    """An argparse ``type`` that converts and checks a value against ``p``'s bounds."""
+
+    def convert(text: str) -> Any:
+        try:
+            return p.check(p.type(text))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {p.type.__name__}") from None
+        except InvalidInput as e:
+            raise argparse.ArgumentTypeError(e.message) from None
+
+    convert.__name__ = p.type.__name__
+    return convert
+
+
+def add_param(parser: argparse.ArgumentParser, p: Param) -> None:
+    from graph.analysis.collab import Weights
+
+    if p.type is Weights:
+        parser.add_argument(p.flag, dest=p.name, action="append", default=[],
+                            metavar=p.metavar, help=p.describe())  # fmt: skip
+    elif p.positional:
+        parser.add_argument(p.name, type=checked(p), metavar=p.metavar, help=p.describe())
+    else:
+        parser.add_argument(p.flag, dest=p.name, type=checked(p), default=p.default,
+                            choices=p.choices, metavar=p.metavar, help=p.describe())  # fmt: skip
+
+
+def common() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--at", type=date.fromisoformat, help="the graph as at (default: today)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    return parser
+
+
+def add_analysis_commands(subs: Any) -> None:
+    """One subcommand per analysis, on ``subs`` (argparse subparsers)."""
+    from graph.analysis import ANALYSES
+
+    parents = [common()]
+    for spec in ANALYSES.values():
+        parser = subs.add_parser(spec.name, help=spec.summary[0].lower() + spec.summary[1:],
+                                 parents=parents)  # fmt: skip
+        for p in spec.params:
+            add_param(parser, p)
+        if spec.paginate:
+            parser.add_argument("--limit", type=int, default=LIMIT, help=f"{spec.paginate} shown")
+            parser.add_argument("--offset", type=int, default=0, help=f"{spec.paginate} skipped")
+        parser.set_defaults(run=run_analysis, spec=spec)
+
+
+def arguments(spec: Analysis, args: argparse.Namespace) -> dict[str, Any]:
+    from graph.analysis.collab import Weights
+
+    values = {p.name: getattr(args, p.name) for p in spec.params}
+    for p in spec.params:
+        if p.type is Weights:
+            values[p.name] = Weights.parse(values[p.name])
+    return spec.arguments(values)
+
+
+def compute(settings: Settings, spec: Analysis, args: argparse.Namespace) -> dict[str, Any]:
+    """``spec`` on what it reads from the store, with the data it was computed from."""
+    from graph import open_store, vintage
+
+    at = args.at or date.today()
+    given = arguments(spec, args)
+    with open_store(settings) as store:
+        G = spec.fetch(store, at, given)
+        data = vintage(store, at)
+    return {"data": data, **spec.compute(G, given)}
+
+
+def run_analysis(settings: Settings, args: argparse.Namespace) -> int:
+    from api.cli.render import RENDERERS
+
+    spec: Analysis = args.spec
+    result = compute(settings, spec, args)
+    if spec.paginate:
+        items = result[spec.paginate]
+        shown = items[args.offset : args.offset + args.limit]
+        result[spec.paginate] = {"total": len(items), "limit": args.limit,
+                                 "offset": args.offset, "items": shown}  # fmt: skip
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+        return 0
+    data = result["data"]
+    print(f"data: {data['data_version']}, as at {data['as_at']}, "
+          f"{len(data['datasets'])} datasets (--json lists them)")  # fmt: skip
+    params = {k: v for k, v in result["parameters"].items() if k != "weights"}
+    weights = ", ".join(f"{k}={v:g}" for k, v in result["parameters"].get("weights", {}).items())
+    print("parameters: " + ", ".join(f"{k}={v}" for k, v in params.items())
+          + (f"; weights {weights}" if weights else ""))  # fmt: skip
+    RENDERERS[spec.name](result, sys.stdout)
+    return 0
+
+
+# --- the map command ----------------------------------------------------------------------
+
+
+def add_map_command(subs: Any) -> None:
+    from graph.analysis import ANALYSES
+
+    map_ = subs.add_parser("map", help="an interactive HTML map, one file that opens offline")
+    map_.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+    map_.add_argument("--at", type=date.fromisoformat, help="the graph as at (default: today)")
+    what = map_.add_mutually_exclusive_group()
+    what.add_argument("--around", metavar="ID", help="one organisation's network")
+    what.add_argument(
+        "--cluster",
+        type=int,
+        metavar="N",
+        help="cluster N of 'partnermap clusters' (with the same options)",
+    )
+    what.add_argument(
+        "--candidate",
+        type=int,
+        metavar="N",
+        help="candidate N of 'partnermap candidates' (with the same options)",
+    )
+    what.add_argument("--pbo", metavar="ID", help="a buying organisation's owners and users")
+    map_.add_argument("--hops", type=int, default=1, choices=range(1, 5), metavar="1-4",
+                      help="steps out for --around (1-4)")  # fmt: skip
+    map_.add_argument("--links", help="link kinds to draw, comma-separated (default: all but "
+                      "within and succeeded_by)")  # fmt: skip
+    map_.add_argument("--kinds", help="node kinds to draw, comma-separated (default: all but "
+                      "regions and nations)")  # fmt: skip
+    map_.add_argument("--category", help="only shared services and joint procurements of it")
+    map_.add_argument("--layout", choices=["geo", "force"], default="geo")
+    map_.add_argument("--size-by", choices=["partnerships", "links", "none"],
+                      default="partnerships")  # fmt: skip
+    seen: set[str] = set()
+    options = map_.add_argument_group("options of the analysis behind --cluster and --candidate")
+    for spec in ANALYSES.values():
+        if spec.map_view:
+            for p in spec.params:
+                if p.name not in seen:
+                    seen.add(p.name)
+                    add_param(options, p)
+    map_.set_defaults(run=draw_map)
+
+
+MAP_OPTIONS = {"cluster": "clusters", "candidate": "candidates"}
+"""The map options that draw one item of an analysis, and that analysis."""
+
+
+def draw_map(settings: Settings, args: argparse.Namespace) -> int:
+    from graph import open_store, vintage
+    from graph.analysis import ANALYSES
+    from visualise import views
+    from visualise.maps import MapOptions, link_kinds, node_kinds, render, select, write_map
+
+    at = args.at or date.today()
+    links, kinds = link_kinds(args.links), node_kinds(args.kinds)
+    with open_store(settings) as store:
+        G = store.neighbourhood([args.around], args.hops, at) if args.around else store.graph(at)
+        data = vintage(store, at)
+    item = next(((o, a) for o, a in MAP_OPTIONS.items() if getattr(args, o) is not None), None)
+    if args.around:
+        view = views.around(G, args.around, args.hops)
+    elif item is not None:
+        spec = ANALYSES[item[1]]
+        result = spec.compute(G, arguments(spec, args))
+        view = views.RESULT_VIEWS[spec.name](G, result, getattr(args, item[0]))
+    elif args.pbo:
+        view = views.reach(G, args.pbo)
+    else:
+        view = views.whole(G)
+    options = MapOptions(title=view.title, layout=args.layout, size_by=args.size_by,
+                         links=links, kinds=kinds, category=args.category)  # fmt: skip
+    H = select(G, options, view.keep)
+    out = write_map(render(H, options, vintage=data), args.out)
+    print(f"{out}: {H.number_of_nodes()} nodes, {H.number_of_edges()} links, "
+          f"{out.stat().st_size / 1024:,.0f} KiB; opens offline in a browser")  # fmt: skip
+    return 0

@@ -1,0 +1,124 @@
+"""The text the command line prints for each analysis (``--json`` prints the result itself).
+One renderer per analysis in ``graph.analysis.ANALYSES``; a test checks none is missing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TextIO
+
+
+def show_clusters(r: dict[str, Any], out: TextIO) -> None:
+    s = r["stability"]
+    print(f"\n{len(r['clusters'])} clusters of {r['organisations']} organisations "
+          f"({r['isolated']} with no evidence left out); modularity {r['modularity']}; "
+          f"stability over {s['runs']} seeds: mean NMI {s['mean_nmi']}, mean ARI {s['mean_ari']}",
+          file=out)  # fmt: skip
+    for c in r["clusters"]:
+        regions = ", ".join(f"{k} {v}" for k, v in c["regions"].items())
+        names = ", ".join(m["name"] for m in c["members"][:12])
+        more = f" and {c['size'] - 12} more" if c["size"] > 12 else ""
+        print(f"\n{c['cluster']:>3}. {c['size']} members ({regions}): {names}{more}", file=out)
+        for e in c["evidence"][:3]:
+            print(f"       {e['evidence']}: {e['name']} ({e['pairs']} pairs)", file=out)
+    fit = r["combined_authority_fit"]
+    print(f"\ncombined authorities against clusters found without their own membership: "
+          f"NMI {fit['overall']['nmi']}, ARI {fit['overall']['ari']}", file=out)  # fmt: skip
+    for ca in fit["combined_authorities"]:
+        print(f"  {ca['name']:<40} {ca['share_in_main_cluster']:>6.0%} of {ca['members']} "
+              f"members in one cluster ({ca['clusters_spanned']} spanned)", file=out)  # fmt: skip
+
+
+def show_candidates(r: dict[str, Any], out: TextIO) -> None:
+    shown = r["candidates"]
+    print(f"\n{shown['total']} candidate partnerships (shown: {len(shown['items'])} from "
+          f"{shown['offset'] + 1}; --limit, --offset for more)", file=out)  # fmt: skip
+    for c in shown["items"]:
+        b = c["breakdown"]
+        names = ", ".join(m["name"] for m in c["members"])
+        print(f"\n{c['rank']:>3}. score {c['score']}: {names}", file=out)
+        districts = f", with {len(c['districts'])} districts" if c["districts"] else ""
+        print(f"     internal weight {b['internal_weight']}, cohesion {b['cohesion']}, "
+              f"pairs not yet in one CA {b['pairs_not_yet_in_one_ca']:.0%}{districts}",
+              file=out)  # fmt: skip
+        for kind, items in c["evidence"].items():
+            names = "; ".join(i["name"] for i in items[:4])
+            more = f" and {len(items) - 4} more" if len(items) > 4 else ""
+            print(f"     {kind}: {names}{more}", file=out)
+    outside = r["councils_outside_combined_authorities"]
+    print(f"\n{len(outside)} upper-tier English councils in no combined authority:", file=out)
+    for o in outside:
+        join = ", ".join(j["name"] for j in o["join_neighbouring_ca"][:3]) or "none bordering"
+        groups = ", ".join(f"#{n}" for n in o["in_candidates"]) or "none"
+        print(f"  {o['name']:<32} could join: {join}; in candidates: {groups}", file=out)
+
+
+def show_recommend(r: dict[str, Any], out: TextIO) -> None:
+    node = r["node"]
+    partners = ", ".join(p["name"] for p in r["works_with"]) or "nobody recorded"
+    print(f"\n{node['name']} ({node['id']}) already works with: {partners}", file=out)
+    if not r["recommendations"]:
+        print("no recommendations: nothing in the graph points to a new partner", file=out)
+    for i, x in enumerate(r["recommendations"], start=1):
+        print(f"{i:>3}. {x['name']:<30} {x['id']:<12} score {x['score']:<7} "
+              + "; ".join(x["reasons"]), file=out)  # fmt: skip
+
+
+def show_brokers(r: dict[str, Any], out: TextIO) -> None:
+    print(
+        f"\n{'broker':<32} {'id':<12} {'betweenness':>11} {'partners':>8} {'strength':>8}", file=out
+    )
+    for b in r["brokers"]:
+        print(f"{b['name'][:32]:<32} {b['id']:<12} {b['betweenness']:>11.4f} "
+              f"{b['partners']:>8} {b['strength']:>8.2f}", file=out)  # fmt: skip
+    print(
+        f"\n{'buying organisation':<24} {'owners':>6} {'users':>6} {'value (GBP)':>14}  by region",
+        file=out,
+    )
+    for bo in r["buying_organisations"]:
+        regions = ", ".join(
+            f"{k} {v['organisations']}" for k, v in list(bo["by_region"].items())[:4]
+        )
+        print(f"{bo['name'][:24]:<24} {bo['owners']:>6} {bo['users']:>6} "
+              f"{bo['users_value_gbp']:>14,.0f}  {regions}", file=out)  # fmt: skip
+
+
+def show_gaps(r: dict[str, Any], out: TextIO) -> None:
+    alone = r["councils_without_partnerships"]
+    print(
+        f"\n{len(alone)} councils with no recorded shared service or joint procurement:", file=out
+    )
+    print("  " + ", ".join(c["name"] for c in alone), file=out)
+    print("\ncombined authorities: members sharing nothing with the other members", file=out)
+    for ca in r["combined_authorities"]:
+        lonely = ", ".join(m["name"] for m in ca["members_sharing_nothing_with_the_others"])
+        print(f"  {ca['name']:<36} {ca['pairs_sharing_nothing']}/{ca['pairs']} pairs share nothing"
+              + (f"; alone: {lonely}" if lonely else ""), file=out)  # fmt: skip
+    print(f"\nneighbours with arrangements in the same category, none together "
+          f"({r['neighbours_buying_separately_total']}):", file=out)  # fmt: skip
+    for g in r["neighbours_buying_separately"]:
+        a, b = g["councils"]
+        print(f"  {g['category']:<22} {a['name']} / {b['name']}", file=out)
+
+
+def show_path(r: dict[str, Any], out: TextIO) -> None:
+    if not r["found"]:
+        print(f"\n{r['from']['name']} and {r['to']['name']} are not connected", file=out)
+        return
+    print(
+        f"\n{r['from']['name']} to {r['to']['name']}: {len(r['steps'])} steps, cost {r['cost']}",
+        file=out,
+    )
+    for s in r["steps"]:
+        role = f" [{s['role']}]" if s["role"] else ""
+        print(f"  {s['from']['name']} {s['direction']} {s['link']}{role} {s['direction']} "
+              f"{s['to']['name']} ({s['to']['kind']})", file=out)  # fmt: skip
+
+
+RENDERERS: dict[str, Callable[[dict[str, Any], TextIO], None]] = {
+    "clusters": show_clusters,
+    "candidates": show_candidates,
+    "recommend": show_recommend,
+    "brokers": show_brokers,
+    "gaps": show_gaps,
+    "path": show_path,
+}
