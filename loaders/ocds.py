@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from graph.legal import PROCUREMENT_ACT_IN_FORCE, Model, legal_basis
 from graph.model import Link, LinkKind, Node, NodeKind, Scalar
+from loaders.buyers import place as place_name
 from loaders.items import Item, ParseContext, Row, Skip
 from loaders.ocds_read import iter_releases
 from loaders.public_bodies import recognise
@@ -130,21 +131,25 @@ def _release(state: _State, place: str, line: int | None, release: dict[str, Any
         return Skip(line, "no parties: its buyers are not named")
     day = release_day(release)
     notes: list[str] = []
-    buyers: dict[str, str] = {}  # party id -> node id
+    buyers: dict[str, tuple[str, ...]] = {}  # party id -> the bodies its name names
     for party in parties:
         if not BUYER_ROLES & set(party.get("roles") or []):
             continue
-        node_id = _resolve(party, resolver, day) or _public_body(state, party, notes)
-        if node_id is None:
+        ids = _resolve(party, resolver, day, notes)
+        if not ids and (body := _public_body(state, party, notes)) is not None:
+            ids = (body,)
+        if not ids:
             notes.append(f"buyer not resolved: {party.get('name') or party.get('id')}")
         else:
-            buyers[str(party.get("id"))] = node_id
+            buyers[str(party.get("id"))] = ids
     if not buyers:
-        names = "; ".join(n.removeprefix("buyer not resolved: ") for n in notes) or "none named"
-        return Skip(line, f"buyer not resolved: {names}")
+        names = "; ".join(
+            n.removeprefix("buyer not resolved: ") for n in notes if n.startswith("buyer not")
+        )
+        return Skip(line, f"buyer not resolved: {names or 'none named'}")
     tender = _dict(release.get("tender"))
     value = _value(release, tender)
-    distinct = set(buyers.values())
+    distinct = {i for ids in buyers.values() for i in ids}
     organisations = {b for b in distinct if not b.startswith("bo:")}
     if (
         len([p for p in parties if BUYER_ROLES & set(p.get("roles") or [])]) > 1
@@ -164,7 +169,7 @@ def _release(state: _State, place: str, line: int | None, release: dict[str, Any
                 start=day,
                 value=value,
                 cpv=_dict(tender.get("classification")).get("id"),
-                lead=buyers.get(str(lead_party)),
+                lead=buyers.get(str(lead_party), (None,))[0],
             )
         joint.participants |= distinct
         joint.ocids.add(ocid)
@@ -180,19 +185,27 @@ def _release(state: _State, place: str, line: int | None, release: dict[str, Any
     return Row(line, (), notes=tuple(notes))
 
 
-def _resolve(party: dict[str, Any], resolver: Resolver, day: date | None) -> str | None:
+def _resolve(
+    party: dict[str, Any], resolver: Resolver, day: date | None, notes: list[str] | None = None
+) -> tuple[str, ...]:
+    """The bodies a party is: by its identifier, else by what its name names (one body, a
+    department of one, several, or one bought for by an agent; ``loaders.buyers``)."""
     identifier = _dict(party.get("identifier"))
     for candidate in (identifier.get("id"), party.get("id")):
         if isinstance(candidate, str) and candidate in resolver.ids:
-            return candidate
+            return (candidate,)
     for name in (party.get("name"), identifier.get("legalName")):
         if not isinstance(name, str) or not name.strip():
             continue
         for text in dict.fromkeys((name, SUFFIX.sub("", name))):
-            found = resolver.resolve(text, at=day)
-            if found.id is not None:
-                return found.id
-    return None
+            found = place_name(resolver, text, at=day)
+            if found.placed:
+                if notes is not None and found.agent:
+                    notes.append(f"agent: {found.agent} buying for {', '.join(found.ids)}")
+                if notes is not None and len(found.ids) > 1:
+                    notes.append(f"one buyer field naming several bodies: {', '.join(found.ids)}")
+                return found.ids
+    return ()
 
 
 def _public_body(state: _State, party: dict[str, Any], notes: list[str]) -> str | None:
@@ -221,9 +234,7 @@ def _buying_organisations(
     found: set[str] = set()
     for party in parties:
         if CPB_ROLES & set(party.get("roles") or []):
-            node_id = _resolve(party, resolver, day)
-            if node_id is not None and node_id.startswith("bo:"):
-                found.add(node_id)
+            found |= {i for i in _resolve(party, resolver, day) if i.startswith("bo:")}
     details = str(tender.get("procurementMethodDetails") or "")
     related = release.get("relatedProcesses") or []
     framework = any(

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from graph.model import PublicBodyType
+from loaders.buyers import clean
 
 SCOTTISH_HEALTH_BOARDS = (
     "Ayrshire and Arran", "Borders", "Dumfries and Galloway", "Fife", "Forth Valley",
@@ -60,7 +61,7 @@ def recognise(party: dict[str, Any]) -> tuple[str, str, PublicBodyType, str] | N
     name = party.get("name")
     if not isinstance(name, str):
         return None
-    name = " ".join(name.split())
+    name = clean(name)
     if not name or len(name) > 200:
         return None
     identifier = party.get("identifier")

@@ -31,15 +31,27 @@ MEMO_SIZE = 100_000
 
 NOISE = re.compile(
     r"\b(the|council|borough|district|metropolitan|county|city|of|royal|london borough|"
-    r"corporation|unitary|authority|cyngor|comhairle|and city|mbc|bc|dc|cc)\b"
+    r"corporation|unitary|authority|cyngor|comhairle|and city|mbc|bc|dc|cc|limited|ltd|plc)\b"
 )
 KEEP_WHOLE = {"city of london", "county durham", "city of edinburgh"}
+SHORT_FORMS = {
+    "beds": "bedfordshire", "berks": "berkshire", "bucks": "buckinghamshire",
+    "cambs": "cambridgeshire", "glos": "gloucestershire", "hants": "hampshire",
+    "herts": "hertfordshire", "lancs": "lancashire", "leics": "leicestershire",
+    "lincs": "lincolnshire", "northants": "northamptonshire", "notts": "nottinghamshire",
+    "oxon": "oxfordshire", "staffs": "staffordshire", "wilts": "wiltshire",
+    "worcs": "worcestershire", "yorks": "yorkshire", "st": "saint",
+}  # fmt: skip
+"""The counties' customary short forms (``East Herts Council`` is East Hertfordshire), and
+``St`` for ``Saint``, expanded on both sides of every comparison."""
+_SHORT = re.compile(r"\b(" + "|".join(SHORT_FORMS) + r")\b")
 
 
 def normalised(name: str) -> str:
     """``"Leeds City Council"`` and ``"LEEDS CITY COUNCIL."`` -> ``"leeds"``."""
     text = name.casefold().replace("&", " and ").replace("\u2019", "'")
     text = re.sub(r"[^\w\s]", " ", text)
+    text = _SHORT.sub(lambda m: SHORT_FORMS[m.group(1)], text)
     text = re.sub(r"\s+", " ", text).strip()
     if text in KEEP_WHOLE:
         return text
@@ -90,9 +102,8 @@ class Resolver:
             resolver.ids.add(node.id)
             resolver.labels[node.id] = node.name
             resolver.nodes[node.id] = node
-            resolver._add(node.name, node.id)
-            if official := node.attrs.get("official_name"):
-                resolver._add(str(official), node.id)
+            for name in names_of(node):
+                resolver._add(name, node.id)
             for code in str(node.attrs.get("former_codes", "")).split(";"):
                 if code:
                     resolver.former[code] = node.id
@@ -159,6 +170,22 @@ class Resolver:
 
     def _labelled(self, ids: list[str]) -> tuple[str, ...]:
         return tuple(f"{i} ({self.labels.get(i, '?')})" for i in ids)
+
+
+NAME_ATTRIBUTES = ("official_name", "full_name")
+"""A node's other names (besides ``name``); ``aliases`` holds more, ``;``-separated."""
+PARENTHESES = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def names_of(node: Node) -> list[str]:
+    """Every name a node is known by: its name, official and full names, aliases, and each
+    without a trailing parenthesis (``LHC Procurement Group (formerly London Housing
+    Consortium)`` is also ``LHC Procurement Group``)."""
+    given = [node.name, *(str(node.attrs.get(a) or "") for a in NAME_ATTRIBUTES)]
+    given += str(node.attrs.get("aliases") or "").split(";")
+    names = [n.strip() for n in given if n and n.strip()]
+    names += [PARENTHESES.sub("", n) for n in names if PARENTHESES.search(n)]
+    return list(dict.fromkeys(n for n in names if n))
 
 
 def names_file() -> Path:

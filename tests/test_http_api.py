@@ -20,6 +20,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from api import create_app
 from graph import Settings, open_store
@@ -214,7 +219,8 @@ def asgi_app(bundled_home: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 def test_no_input_makes_a_server_error(asgi_app: FastAPI) -> None:
     """Schemathesis generates requests for every operation of the OpenAPI schema (valid and
-    not) and none may get a 5xx."""
+    not): none may get a 5xx, and every answer, success or error, must have a status the
+    schema declares for that operation and a body that matches the declared schema."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", asgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20  # every read, write, map and the explorer
@@ -224,7 +230,8 @@ def test_no_input_makes_a_server_error(asgi_app: FastAPI) -> None:
         @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
                   database=None)  # fmt: skip
         def no_server_error(case: Any) -> None:
-            case.call_and_validate(checks=[not_a_server_error])
+            case.call_and_validate(checks=[not_a_server_error, status_code_conformance,
+                                           response_schema_conformance, content_type_conformance])  # fmt: skip
 
         no_server_error()
 

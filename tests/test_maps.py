@@ -4,6 +4,7 @@ and escape whatever the data holds. Screenshots go to tests/artefacts/."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -179,3 +180,32 @@ def test_every_map_view_is_served(loaded_home: Path) -> None:
             response = c.get(url)
             assert response.status_code == status, url
             assert response.json()["error"]["status"] == status
+
+
+def test_an_item_map_shows_that_item_of_the_analysis_with_the_same_parameters(
+    loaded_home: Path,
+) -> None:
+    """``/maps/candidates/N?region=R`` draws candidate N of ``/candidates?region=R``, and
+    ``/maps/clusters/N?seed=S`` cluster N of ``/clusters?seed=S``: parameters are the
+    analysis's, not hidden defaults."""
+    with TestClient(create_app(Settings(home=loaded_home))) as c:
+        north_west = c.get("/candidates", params={"region": "E12000002", "limit": 1000}).json()
+        everywhere = c.get("/candidates", params={"limit": 1000}).json()
+        regional, national = north_west["candidates"]["items"], everywhere["candidates"]["items"]
+        assert regional and [m["id"] for m in regional[0]["members"]] != [
+            m["id"] for m in national[0]["members"]
+        ]  # the region changes which candidate comes first
+        for rank, chosen in enumerate(regional[:3], start=1):
+            page = c.get(f"/maps/candidates/{rank}", params={"region": "E12000002"}).text
+            names = ", ".join(m["name"] for m in chosen["members"])
+            assert f"candidate partnership {rank}: {html.escape(names)}" in page
+            for member in chosen["members"] + chosen["districts"]:
+                assert f'"{member["id"]}"' in page
+        weighted = {"seed": 3, "weight": ["borders=0"]}
+        clusters = c.get("/clusters", params={**weighted, "runs": 1}).json()["clusters"]
+        page = c.get("/maps/clusters/2", params={**weighted, "runs": 1}).text
+        assert f"cluster 2 of {len(clusters)}" in page
+        assert all(f'"{m["id"]}"' in page for m in clusters[1]["members"])
+        too_far = c.get(f"/maps/candidates/{len(regional) + 1}", params={"region": "E12000002"})
+        assert too_far.status_code == 404
+        assert f"there are {len(regional)}" in too_far.json()["error"]["message"]

@@ -194,3 +194,28 @@ def test_an_unreadable_date_falls_back_to_the_release_date() -> None:
     release = {"tender": {"tenderPeriod": {"startDate": "soon"}}, "date": "2024-05-01T10:00:00Z"}
     assert release_day(release) == date(2024, 5, 1)
     assert release_day({"date": "not a date"}) is None
+
+
+def test_one_buyer_field_naming_two_councils_is_a_joint_procurement(
+    loaded: NetworkXStore, tmp_path: Path
+) -> None:
+    """A real Contracts Finder release whose buyer is written as two councils in one field
+    (as Lancashire's notices do) becomes a joint procurement of both; an agent buying on a
+    council's behalf leaves the council as the buyer."""
+    releases = [json.loads(line) for line in CF.read_text().splitlines()]
+    joint, agent = json.loads(json.dumps(releases[0])), json.loads(json.dumps(releases[1]))
+    for release, name in ((joint, "Blackpool Council and Wyre Council"),
+                          (agent, "Muse Developments Limited on behalf of Blackpool Borough Council")):  # fmt: skip
+        buyer = next(p for p in release["parties"] if "buyer" in p["roles"])
+        buyer["name"] = name
+        buyer.pop("identifier", None)
+    path = tmp_path / "two.jsonl"
+    path.write_text(json.dumps(joint) + "\n" + json.dumps(agent) + "\n")
+    report = load_files(loaded, [path]).files[0]
+    assert report.rows_taken == 2
+    jp = loaded.get_node(f"jp:{joint['ocid']}")
+    assert jp is not None
+    members = {k.from_id for k in loaded.links_of(jp.id) if k.kind is LinkKind.PARTICIPATES_IN}
+    assert members == {"E06000009", "E07000128"}
+    notes = " ".join(n["note"] for n in report.as_dict()["notes"])
+    assert "agent: Muse Developments Limited buying for E06000009" in notes

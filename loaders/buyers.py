@@ -1,0 +1,195 @@
+"""Buyer names as procurement notices and spend files write them, placed as the bodies they
+name: one, several, or none with the reason.
+
+The resolver (``loaders.resolve``) places a clean name. Real buyer fields are rarely clean:
+
+- HTML entities (``Chorley Council &amp; South Ribble Borough Council``) and stray spaces;
+- a department or service before or after the body (``Blackpool Borough Council Trading
+  Standards``, ``Legal, Democratic and Business Intelligence, Swansea Council,``);
+- an agent buying for the body (``Muse Developments Limited on behalf of Blackpool Borough
+  Council``): the body is the buyer, the agent is recorded;
+- two languages (``Llywodraeth Cymru / Welsh Government``);
+- several bodies in one field (``Blackpool Council and Wyre Council``, ``A, B and C``): each is
+  placed, which makes the notice a joint procurement of them.
+
+The whole name is always tried first, so ``Brighton and Hove City Council`` is one council and
+``Mid and West Wales Fire and Rescue Authority`` one authority; a field is split into several
+bodies only when every part is a body. Nothing is guessed: a part that does not resolve makes
+the split fail, and a name that nothing explains is refused with the closest bodies.
+
+>>> clean("Chorley Council  &amp;amp; South Ribble,")
+'Chorley Council & South Ribble'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from loaders.resolve import Resolution, Resolver
+
+AGENT = re.compile(r"\s+(?:acting\s+)?(?:for\s+and\s+)?on\s+behalf\s+of\s+|\s+obo\s+", re.I)
+LANGUAGES = re.compile(r"\s+/\s+|\s*\|\s*")
+SEVERAL = re.compile(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", re.I)
+SEVERAL_KEPT = re.compile(f"({SEVERAL.pattern})", re.I)
+SEGMENTS = re.compile(r"\s*[,;]\s*|\s+[-\u2013\u2014:]\s+|(?<=[a-z])-(?=[A-Z])")
+EXACT = frozenset({"id", "former_code", "name", "normalised"})
+"""Resolutions certain enough to anchor a department or a part of a list (not fuzzy)."""
+LOCAL_COUNCIL = re.compile(r"\b(?:parish|town|community|village)\s+council\b", re.I)
+"""England's parish and town councils and Wales's community councils: local councils below
+the principal ones, not held in the graph (refused, with that reason)."""
+MAX_WORDS = 30
+"""Longer fields are not searched word by word (they are descriptions, not names)."""
+BODY_WORDS = frozenset({
+    "council", "councils", "authority", "authorities", "government", "board", "trust",
+    "group", "partnership", "commissioner", "service", "executive", "agency", "office",
+})  # fmt: skip
+"""The last word of a name that is a body's, not a place's: a department or a list is split
+off only at one of them, so ``North Yorkshire Police`` is never North Yorkshire Council."""
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """What a buyer field names."""
+
+    text: str
+    ids: tuple[str, ...]
+    """The bodies, in the order named (empty when refused)."""
+    how: str
+    """How the whole or each part was placed (``name``, ``fuzzy``, ``department``,
+    ``on behalf of``, ``several``, ``other language``...), or why not (``unknown``,
+    ``ambiguous``, ``empty``)."""
+    agent: str | None = None
+    """Who bought on the body's behalf (``X`` in ``X on behalf of Y``)."""
+    candidates: tuple[str, ...] = ()
+    """For a refusal: the closest bodies, best first."""
+
+    @property
+    def placed(self) -> bool:
+        return bool(self.ids)
+
+
+def clean(text: str) -> str:
+    """Entities decoded (twice: ``&amp;amp;`` is common), spaces collapsed, and the stray
+    punctuation at either end removed."""
+    text = html.unescape(html.unescape(text))
+    text = " ".join(text.replace("\u00a0", " ").split())
+    return text.strip(" ,;:.-")
+
+
+def place(resolver: Resolver, text: str, at: date | None = None) -> Placement:
+    """The bodies ``text`` names as at ``at``, or a refusal with the closest bodies."""
+    name = clean(text)
+    if not name:
+        return Placement(text, (), "empty")
+    whole = resolver.resolve(name, at)
+    if whole.resolved:
+        return Placement(text, (str(whole.id),), whole.how)
+    agent_split = AGENT.split(name, maxsplit=1)
+    if len(agent_split) == 2:
+        agent, body = agent_split
+        found = _place_one(resolver, clean(body), at)
+        if found is not None:
+            return Placement(text, found[0], f"on behalf of, {found[1]}", agent=clean(agent))
+    found = _place_one(resolver, name, at, whole=whole)
+    if found is not None:
+        return Placement(text, found[0], found[1])
+    if LOCAL_COUNCIL.search(name):
+        return Placement(text, (), "parish or town council (not in the graph)")
+    return Placement(text, (), whole.how, candidates=whole.candidates)
+
+
+def _place_one(
+    resolver: Resolver, name: str, at: date | None, whole: Resolution | None = None
+) -> tuple[tuple[str, ...], str] | None:
+    """(ids, how) for a name with no agent in it, or None."""
+    whole = whole or resolver.resolve(name, at)
+    if whole.resolved:
+        return (str(whole.id),), whole.how
+    languages = [p for p in LANGUAGES.split(name) if p]
+    if len(languages) > 1:
+        ids = {i for p in languages if (i := _exact(resolver, p, at))}
+        if len(ids) == 1:
+            return (ids.pop(),), "other language"
+    several = _several(resolver, name, at)
+    if several is not None:
+        return several, "several"
+    department = _department(resolver, name, at)
+    if department is not None:
+        return (department,), "department"
+    return None
+
+
+def _exact(resolver: Resolver, name: str, at: date | None) -> str | None:
+    found = resolver.resolve(clean(name), at)
+    return found.id if found.resolved and found.how in EXACT else None
+
+
+def _body_like(name: str) -> bool:
+    words = clean(name).casefold().split()
+    return bool(words) and words[-1].strip("().,") in BODY_WORDS
+
+
+def _several(resolver: Resolver, name: str, at: date | None) -> tuple[str, ...] | None:
+    """Two or more bodies, when the list splits into runs that are each one body (by name or
+    department): ``Cheshire East Council, Cheshire West and Chester Council and Warrington
+    Borough Council`` is three councils, the second keeping its own "and"."""
+    pieces = SEVERAL_KEPT.split(name)
+    parts, separators = pieces[0::2], pieces[1::2]
+    if len(parts) < 2 or not _body_like(name):
+        return None
+
+    def run(i: int, j: int) -> str:
+        return "".join(parts[k] + (separators[k] if k < j else "") for k in range(i, j + 1))
+
+    def split(departments: bool) -> list[str] | None:
+        """Runs that are each one body: exact names only, or also departments of one."""
+        memo: dict[int, list[str] | None] = {}
+
+        def split_from(i: int) -> list[str] | None:
+            if i == len(parts):
+                return []
+            if i not in memo:
+                memo[i] = None
+                for j in range(len(parts) - 1, i - 1, -1):  # the longest run first
+                    if i == 0 and j == len(parts) - 1:
+                        continue  # the whole name, tried already
+                    text = run(i, j)
+                    found = _exact(resolver, text, at)
+                    if found is None and departments:
+                        found = _department(resolver, text, at)
+                    rest = split_from(j + 1) if found else None
+                    if found and rest is not None:
+                        memo[i] = [found, *rest]
+                        break
+            return memo[i]
+
+        return split_from(0)
+
+    ids = list(dict.fromkeys(split(departments=False) or split(departments=True) or []))
+    return tuple(ids) if len(ids) >= 2 else None
+
+
+def _department(resolver: Resolver, name: str, at: date | None) -> str | None:
+    """The one body that a segment, or the longest run of leading or trailing words, names
+    exactly: ``Blackpool Borough Council Trading Standards`` is Blackpool."""
+    segments = [s for s in SEGMENTS.split(name) if s]
+    if len(segments) > 1:
+        found = {i for s in segments if _body_like(s) and (i := _exact(resolver, s, at))}
+        if len(found) == 1:
+            return found.pop()
+        if len(found) > 1:
+            return None  # two bodies named: not a department of one
+    words = name.split()
+    if len(words) > MAX_WORDS:
+        return None
+    for size in range(len(words) - 1, 1, -1):
+        for run in (words[:size], words[-size:]):
+            if not _body_like(run[-1]):
+                continue
+            found_id = _exact(resolver, " ".join(run), at)
+            if found_id is not None:
+                return found_id
+    return None
