@@ -46,9 +46,9 @@ from graph import Neo4jStore, NetworkXStore, analysis
 from graph.analysis.collab import collaboration_graph
 from graph.analysis.detection import to_igraph
 from loaders import bundled_files, load_bundled, load_files
+from loaders.buyers import PARTNER_KINDS
 from loaders.detect import FORMATS
 from loaders.items import ParseContext, Row, Skip
-from loaders.load import PARTNER_KINDS
 from loaders.resolve import Resolver, names_file, read_variants
 from visualise.maps import MapOptions, render, select
 

@@ -25,10 +25,21 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from loaders.resolve import Resolution, Resolver
+from graph.model import Node, NodeKind
+from loaders.resolve import Resolution, Resolver, names_file, read_variants
+
+PARTNER_KINDS = (
+    NodeKind.COUNCIL,
+    NodeKind.COMBINED_AUTHORITY,
+    NodeKind.BUYING_ORGANISATION,
+    NodeKind.PUBLIC_BODY,
+)
+"""What a buyer can be: the kinds of node the resolver places names as."""
 
 AGENT = re.compile(r"\s+(?:acting\s+)?(?:for\s+and\s+)?on\s+behalf\s+of\s+|\s+obo\s+", re.I)
 LANGUAGES = re.compile(r"\s+/\s+|\s*\|\s*")
@@ -193,3 +204,28 @@ def _department(resolver: Resolver, name: str, at: date | None) -> str | None:
             if found_id is not None:
                 return found_id
     return None
+
+
+def resolver_for(nodes: Iterable[Node]) -> Resolver:
+    """The resolver the loaders use, over ``nodes`` (a store's): councils, combined
+    authorities, buying organisations and public bodies, with mySociety's name variants."""
+    return Resolver.build(nodes, read_variants(names_file()), kinds=PARTNER_KINDS)
+
+
+def placement_dict(resolver: Resolver, found: Placement) -> dict[str, Any]:
+    """A placement as JSON: the bodies with their names and kinds, how, the agent, and for a
+    refusal the closest bodies."""
+    bodies = [
+        {"id": i, "name": resolver.labels.get(i, i),
+         "kind": str(resolver.nodes[i].kind) if i in resolver.nodes else None}
+        for i in found.ids
+    ]  # fmt: skip
+    return {
+        "text": found.text,
+        "placed": found.placed,
+        "ids": list(found.ids),
+        "bodies": bodies,
+        "how": found.how,
+        "agent": found.agent,
+        "candidates": list(found.candidates),
+    }

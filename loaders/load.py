@@ -10,24 +10,17 @@ from typing import Generic, TypeVar
 
 from graph.changes import plan_changes
 from graph.errors import LoaderError, LoadRejected, Problem
-from graph.model import Link, LinkKey, Node, NodeKind, merged_link, merged_node
+from graph.model import Link, LinkKey, Node, merged_link, merged_node
 from graph.store.base import GraphStore
 from loaders.areas import vintage_from_name
+from loaders.buyers import resolver_for
 from loaders.detect import FORMATS, detect_format
 from loaders.items import Item, ParseContext, Reject, Row, Skip
 from loaders.progress import LoadProgress, watching
 from loaders.report import FileReport, LoadReport
-from loaders.resolve import Resolver, names_file, read_variants
+from loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)
-
-PARTNER_KINDS = (
-    NodeKind.COUNCIL,
-    NodeKind.COMBINED_AUTHORITY,
-    NodeKind.BUYING_ORGANISATION,
-    NodeKind.PUBLIC_BODY,
-)
-"""What a name in a partnership file may name (regions and nations are not partners)."""
 
 REJECT_HINT = "fix those rows and load again, or add --skip-invalid to load the other rows"
 
@@ -81,9 +74,7 @@ def load_files(
         if not built:
             known = {n.id: n for n in store.iter_nodes()}
             known.update((i, s.record) for i, s in nodes.items())
-            built.append(
-                Resolver.build(known.values(), read_variants(names_file()), kinds=PARTNER_KINDS)
-            )
+            built.append(resolver_for(known.values()))
         return built[0]
 
     for index, given in enumerate(paths):

@@ -3,14 +3,17 @@ the bundled graph: departments, agents, entities, two languages, several bodies 
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli
+from fastapi.testclient import TestClient
 
-from graph import NetworkXStore
-from loaders.buyers import clean, place
-from loaders.load import PARTNER_KINDS
+from api import create_app
+from graph import NetworkXStore, Settings
+from loaders.buyers import PARTNER_KINDS, clean, place
 from loaders.ocds_read import iter_releases
 from loaders.resolve import Resolver, names_file, read_variants
 
@@ -190,3 +193,55 @@ def test_every_council_spelling_in_the_notice_fixtures_is_placed_and_none_wrong(
         if set(place(resolver, n).ids) & councils
     }
     assert placed_elsewhere == {}  # no other buyer is taken for a council
+
+
+def test_partnermap_resolve_one_name_and_a_file(loaded_home: Path, tmp_path: Path) -> None:
+    one = run_cli(loaded_home, "resolve", "Blackpool Council and Wyre Council", "--json")
+    assert one.returncode == 0, one.stderr
+    assert json.loads(one.stdout)["ids"] == ["E06000009", "E07000128"]
+    text = run_cli(loaded_home, "resolve", "East Herts Council")
+    assert (
+        text.stdout.strip()
+        == "'East Herts Council' -> E07000242 East Hertfordshire (council) [normalised]"
+    )
+    refused = run_cli(loaded_home, "resolve", "North Yorkshire Police")
+    assert refused.returncode == 1 and "not placed (unknown); closest: E06000065" in refused.stdout
+    spend = tmp_path / "spend.csv"
+    spend.write_text(
+        "supplier,name,date,amount\n"
+        "A Ltd,Muse Developments Limited on behalf of Blackpool Borough Council,,10\n"
+        "B Ltd,Chorley Council &amp; South Ribble Borough Council,2024-05-01,20\n"
+        "C Ltd,Martock Parish Council,,30\n"
+    )
+    out = tmp_path / "placed.csv"
+    done = run_cli(loaded_home, "resolve", "--file", str(spend), "--out", str(out))
+    assert done.returncode == 0 and "2 of 3 names placed" in done.stderr
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert [r["supplier"] for r in rows] == ["A Ltd", "B Ltd", "C Ltd"]  # every column kept
+    assert [r["amount"] for r in rows] == ["10", "20", "30"]
+    assert (rows[0]["id"], rows[0]["agent"]) == ("E06000009", "Muse Developments Limited")
+    assert (rows[1]["id"], rows[1]["resolved_name"]) == (
+        "E07000118;E07000126",
+        "Chorley;South Ribble",
+    )
+    assert rows[2]["id"] == "" and rows[2]["how"].startswith("parish or town council")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,date\nLeeds,tomorrow\n")
+    failed = run_cli(loaded_home, "resolve", "--file", str(bad))
+    assert (
+        failed.returncode == 1 and "bad.csv:2: date 'tomorrow' is not YYYY-MM-DD" in failed.stderr
+    )
+
+
+def test_get_resolve(loaded_home: Path) -> None:
+    with TestClient(create_app(Settings(home=loaded_home))) as client:
+        found = client.get(
+            "/resolve", params={"name": "Hyndburn Borough Council Environmental Services"}
+        )
+        assert found.status_code == 200
+        assert found.json()["bodies"] == [
+            {"id": "E07000120", "name": "Hyndburn", "kind": "council"}
+        ]
+        assert found.json()["how"] == "department"
+        missing = client.get("/resolve", params={"name": ""})
+        assert missing.status_code == 422 and missing.json()["error"]["type"] == "InvalidInput"

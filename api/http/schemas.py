@@ -155,6 +155,22 @@ class LoadReport(Open):
     data_version: str | None = None
 
 
+class Body(BaseModel):
+    id: str
+    name: str
+    kind: str | None
+
+
+class Placement(BaseModel):
+    text: str
+    placed: bool
+    ids: list[str]
+    bodies: list[Body]
+    how: str = Field(description="how it was placed, or why not")
+    agent: str | None = Field(description="who bought on the body's behalf")
+    candidates: list[str] = Field(description="for a name not placed: the closest bodies")
+
+
 # --- analyses -----------------------------------------------------------------------------
 
 

@@ -1,8 +1,8 @@
 """The routes, by resource."""
 
-from api.http.routes import analyses, exports, graph, maps, nodes, writes
+from api.http.routes import analyses, exports, graph, maps, nodes, resolve, writes
 
-ROUTERS = (graph.router, nodes.router, analyses.router, exports.router, maps.router,
-           writes.router)  # fmt: skip
+ROUTERS = (graph.router, nodes.router, resolve.router, analyses.router, exports.router,
+           maps.router, writes.router)  # fmt: skip
 
 __all__ = ["ROUTERS"]
