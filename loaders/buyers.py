@@ -51,6 +51,8 @@ EXACT = frozenset({"id", "former_code", "name", "normalised"})
 LOCAL_COUNCIL = re.compile(r"\b(?:parish|town|community|village)\s+council\b", re.I)
 """England's parish and town councils and Wales's community councils: local councils below
 the principal ones, not held in the graph (refused, with that reason)."""
+MEMO_SIZE = 200_000
+"""Placements remembered per resolver."""
 MAX_WORDS = 30
 """Longer fields are not searched word by word (they are descriptions, not names)."""
 BODY_WORDS = frozenset({
@@ -91,20 +93,42 @@ def clean(text: str) -> str:
 
 
 def place(resolver: Resolver, text: str, at: date | None = None) -> Placement:
-    """The bodies ``text`` names as at ``at``, or a refusal with the closest bodies."""
+    """The bodies ``text`` names as at ``at``, or a refusal with the closest bodies.
+    Remembered: a notice file names the same buyers again and again (by name alone, unless
+    the answer depended on the date)."""
+    memo = resolver.placements
+    known: Placement | None = memo.get((text, None)) or memo.get((text, at))
+    if known is not None:
+        return known
+    dated: list[bool] = []
+    found = _place(resolver, text, at, dated)
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[(text, at) if any(dated) else (text, None)] = found
+    return found
+
+
+def _look(resolver: Resolver, name: str, at: date | None, dated: list[bool]) -> Resolution:
+    found = resolver.resolve(name, at)
+    if found.dated:
+        dated.append(True)
+    return found
+
+
+def _place(resolver: Resolver, text: str, at: date | None, dated: list[bool]) -> Placement:
     name = clean(text)
     if not name:
         return Placement(text, (), "empty")
-    whole = resolver.resolve(name, at)
+    whole = _look(resolver, name, at, dated)
     if whole.resolved:
         return Placement(text, (str(whole.id),), whole.how)
     agent_split = AGENT.split(name, maxsplit=1)
     if len(agent_split) == 2:
         agent, body = agent_split
-        found = _place_one(resolver, clean(body), at)
+        found = _place_one(resolver, clean(body), at, dated)
         if found is not None:
             return Placement(text, found[0], f"on behalf of, {found[1]}", agent=clean(agent))
-    found = _place_one(resolver, name, at, whole=whole)
+    found = _place_one(resolver, name, at, dated, whole=whole)
     if found is not None:
         return Placement(text, found[0], found[1])
     if LOCAL_COUNCIL.search(name):
@@ -113,28 +137,32 @@ def place(resolver: Resolver, text: str, at: date | None = None) -> Placement:
 
 
 def _place_one(
-    resolver: Resolver, name: str, at: date | None, whole: Resolution | None = None
+    resolver: Resolver,
+    name: str,
+    at: date | None,
+    dated: list[bool],
+    whole: Resolution | None = None,
 ) -> tuple[tuple[str, ...], str] | None:
     """(ids, how) for a name with no agent in it, or None."""
-    whole = whole or resolver.resolve(name, at)
+    whole = whole or _look(resolver, name, at, dated)
     if whole.resolved:
         return (str(whole.id),), whole.how
     languages = [p for p in LANGUAGES.split(name) if p]
     if len(languages) > 1:
-        ids = {i for p in languages if (i := _exact(resolver, p, at))}
+        ids = {i for p in languages if (i := _exact(resolver, p, at, dated))}
         if len(ids) == 1:
             return (ids.pop(),), "other language"
-    several = _several(resolver, name, at)
+    several = _several(resolver, name, at, dated)
     if several is not None:
         return several, "several"
-    department = _department(resolver, name, at)
+    department = _department(resolver, name, at, dated)
     if department is not None:
         return (department,), "department"
     return None
 
 
-def _exact(resolver: Resolver, name: str, at: date | None) -> str | None:
-    found = resolver.resolve(clean(name), at)
+def _exact(resolver: Resolver, name: str, at: date | None, dated: list[bool]) -> str | None:
+    found = _look(resolver, clean(name), at, dated)
     return found.id if found.resolved and found.how in EXACT else None
 
 
@@ -143,7 +171,9 @@ def _body_like(name: str) -> bool:
     return bool(words) and words[-1].strip("().,") in BODY_WORDS
 
 
-def _several(resolver: Resolver, name: str, at: date | None) -> tuple[str, ...] | None:
+def _several(
+    resolver: Resolver, name: str, at: date | None, dated: list[bool]
+) -> tuple[str, ...] | None:
     """Two or more bodies, when the list splits into runs that are each one body (by name or
     department): ``Cheshire East Council, Cheshire West and Chester Council and Warrington
     Borough Council`` is three councils, the second keeping its own "and"."""
@@ -168,9 +198,9 @@ def _several(resolver: Resolver, name: str, at: date | None) -> tuple[str, ...] 
                     if i == 0 and j == len(parts) - 1:
                         continue  # the whole name, tried already
                     text = run(i, j)
-                    found = _exact(resolver, text, at)
+                    found = _exact(resolver, text, at, dated)
                     if found is None and departments:
-                        found = _department(resolver, text, at)
+                        found = _department(resolver, text, at, dated)
                     rest = split_from(j + 1) if found else None
                     if found and rest is not None:
                         memo[i] = [found, *rest]
@@ -183,12 +213,12 @@ def _several(resolver: Resolver, name: str, at: date | None) -> tuple[str, ...] 
     return tuple(ids) if len(ids) >= 2 else None
 
 
-def _department(resolver: Resolver, name: str, at: date | None) -> str | None:
+def _department(resolver: Resolver, name: str, at: date | None, dated: list[bool]) -> str | None:
     """The one body that a segment, or the longest run of leading or trailing words, names
     exactly: ``Blackpool Borough Council Trading Standards`` is Blackpool."""
     segments = [s for s in SEGMENTS.split(name) if s]
     if len(segments) > 1:
-        found = {i for s in segments if _body_like(s) and (i := _exact(resolver, s, at))}
+        found = {i for s in segments if _body_like(s) and (i := _exact(resolver, s, at, dated))}
         if len(found) == 1:
             return found.pop()
         if len(found) > 1:
@@ -200,7 +230,7 @@ def _department(resolver: Resolver, name: str, at: date | None) -> str | None:
         for run in (words[:size], words[-size:]):
             if not _body_like(run[-1]):
                 continue
-            found_id = _exact(resolver, " ".join(run), at)
+            found_id = _exact(resolver, " ".join(run), at, dated)
             if found_id is not None:
                 return found_id
     return None

@@ -55,6 +55,21 @@ PBO_PATTERNS: dict[str, re.Pattern[str]] = {
     "bo:west-mercia-energy": re.compile(r"West Mercia Energy", re.I),
 }
 """Buying organisations recognised by name in call-off notices (only those in the graph)."""
+PBO_WORDS: dict[str, tuple[str, ...]] = {
+    "bo:espo": ("espo", "eastern shires"),
+    "bo:ypo": ("ypo", "yorkshire purchasing"),
+    "bo:nepo": ("nepo", "north east procurement"),
+    "bo:ccs": ("ccs", "crown commercial", "rm"),
+    "bo:scotland-excel": ("scotland excel",),
+    "bo:lhc": ("lhc",),
+    "bo:cbc": ("central buying",),
+    "bo:fusion21": ("fusion",),
+    "bo:pagabo": ("pagabo",),
+    "bo:scape": ("scape",),
+    "bo:procurement-for-housing": ("procurement for housing",),
+    "bo:west-mercia-energy": ("west mercia",),
+}
+"""Words each pattern needs (lower case): a notice that has none of them is not searched."""
 
 FRAMEWORK_REFS = (
     re.compile(r"\b(RM)\s?(\d{4})\b", re.I),
@@ -176,7 +191,7 @@ def _release(state: _State, place: str, line: int | None, release: dict[str, Any
         if value is not None:
             joint.value = max(joint.value or 0.0, value)
     through = _buying_organisations(parties, release, tender, resolver, day)
-    refs = _framework_refs(_text(release, tender))
+    refs = _framework_refs(_text(release, tender)) if through else set()
     for organisation in through:
         for buyer in organisations - {organisation}:
             uses.setdefault((buyer, organisation), _Use()).add(ocid, day, value, refs)
@@ -197,14 +212,15 @@ def _resolve(
     for name in (party.get("name"), identifier.get("legalName")):
         if not isinstance(name, str) or not name.strip():
             continue
-        for text in dict.fromkeys((name, SUFFIX.sub("", name))):
-            found = place_name(resolver, text, at=day)
-            if found.placed:
-                if notes is not None and found.agent:
-                    notes.append(f"agent: {found.agent} buying for {', '.join(found.ids)}")
-                if notes is not None and len(found.ids) > 1:
-                    notes.append(f"one buyer field naming several bodies: {', '.join(found.ids)}")
-                return found.ids
+        found = place_name(resolver, name, at=day)
+        if not found.placed and (short := SUFFIX.sub("", name)) != name:
+            found = place_name(resolver, short, at=day)
+        if found.placed:
+            if notes is not None and found.agent:
+                notes.append(f"agent: {found.agent} buying for {', '.join(found.ids)}")
+            if notes is not None and len(found.ids) > 1:
+                notes.append(f"one buyer field naming several bodies: {', '.join(found.ids)}")
+            return found.ids
     return ()
 
 
@@ -242,8 +258,11 @@ def _buying_organisations(
     )
     text = _text(release, tender)
     if framework or CALL_OFF.search(details) or FRAMEWORK_WORDS.search(text):
+        low = text.casefold()
         found |= {
-            b for b, pattern in PBO_PATTERNS.items() if b in resolver.ids and pattern.search(text)
+            b
+            for b, pattern in PBO_PATTERNS.items()
+            if b in resolver.ids and any(w in low for w in PBO_WORDS[b]) and pattern.search(text)
         }
     return found
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -68,6 +69,8 @@ class Resolution:
     ``ambiguous`` or ``unknown``."""
     candidates: tuple[str, ...] = ()
     """For a refusal: the closest names with their ids, best first."""
+    dated: bool = False
+    """Whether the answer depended on the date (a name of a body that ended and of another)."""
 
     @property
     def resolved(self) -> bool:
@@ -84,6 +87,8 @@ class Resolver:
     nodes: dict[str, Node] = field(default_factory=dict)
     _memo: dict[str, Resolution] = field(default_factory=dict)
     """Answers that do not depend on the date, by query."""
+    placements: dict[Any, Any] = field(default_factory=dict)
+    """``loaders.buyers.place``'s answers, remembered with the resolver they came from."""
     _choices: list[str] | None = None
 
     @classmethod
@@ -123,7 +128,9 @@ class Resolver:
         if (known := self._memo.get(query)) is not None:
             return known if known.text == text else replace(known, text=text)
         found, dated = self._resolve(text, query, at)
-        if not dated:
+        if dated:
+            found = replace(found, dated=True)
+        else:
             if len(self._memo) >= MEMO_SIZE:
                 self._memo.clear()
             self._memo[query] = found
