@@ -9,10 +9,8 @@ the new one, never a mixture. Readers notice a newer file by its ``stat`` and re
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 import orjson
+from filelock import FileLock, Timeout
 
 from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
 from graph.model import Link, LinkKey, LinkKind, Node, NodeKind, Source
@@ -121,24 +120,21 @@ class NetworkXStore(GraphStore):
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        """The exclusive write lock (``flock`` on ``write.lock`` where the OS has it, through
+        filelock), waiting at most ``lock_timeout`` seconds."""
         self.home.mkdir(parents=True, exist_ok=True)
-        with (self.home / LOCK_FILE).open("a") as lock:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreBusy(
-                            f"another partnermap process is writing to {self.home}",
-                            hint="wait for it to finish and try again",
-                        ) from None
-                    time.sleep(0.05)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        lock = FileLock(self.home / LOCK_FILE, timeout=self.lock_timeout, poll_interval=0.05)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreBusy(
+                f"another partnermap process is writing to {self.home}",
+                hint="wait for it to finish and try again",
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _save(self, version: int) -> None:
         payload = {
