@@ -20,13 +20,15 @@ from datetime import date
 from typing import Any
 
 import neo4j
+import networkx as nx
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
 from graph.model import Link, LinkKey, LinkKind, Node, NodeKind, Scalar, Source
 from graph.store import cypher
-from graph.store.base import GraphStore
+from graph.store.base import GraphStore, Stats, follow_kinds, start_ids
+from graph.store.records import SearchRow, search_row, to_networkx
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +145,70 @@ class Neo4jStore(GraphStore):
             for code in str(r["codes"]).split(";")
             if code
         }
+
+    def stats(self, at: date | None = None) -> Stats:
+        nodes: dict[str, int] = {}
+        for r in self._read(cypher.STATS_NODES, at=at):
+            kind = _kind(r["labels"])
+            nodes[kind] = nodes.get(kind, 0) + r["count"]
+        links: dict[str, int] = {
+            LINK_KINDS[r["type"]]: r["count"] for r in self._read(cypher.STATS_LINKS, at=at)
+        }
+        return Stats(nodes=nodes, links=links)
+
+    def sources(self, at: date | None = None) -> list[str]:
+        return [r["source"] for r in self._read(cypher.SOURCES, at=at)]
+
+    def neighbourhood(
+        self,
+        ids: Iterable[str],
+        hops: int,
+        at: date | None = None,
+        kinds: Iterable[LinkKind | str] | None = None,
+    ) -> nx.MultiDiGraph[str]:
+        wanted = start_ids(ids, hops)
+        types = sorted(cypher.TYPES[kind] for kind in follow_kinds(kinds))
+        if hops <= cypher.REACH_HOPS:
+            seen = set(self._ids(cypher.REACH[hops], wanted, at=at, types=types))
+        else:
+            seen = set(self._ids(cypher.VALID_IDS, wanted, at=at))
+            frontier = sorted(seen)
+            for _ in range(hops):
+                reached = set(self._ids(cypher.NEIGHBOURS, frontier, at=at, types=types))
+                frontier = sorted(reached - seen)
+                seen.update(frontier)
+                if not frontier:
+                    break
+        among = sorted(seen)
+        nodes: list[Node] = []
+        links: list[Link] = []
+        for start in range(0, len(among), BATCH):
+            batch = among[start : start + BATCH]
+            for r in self._read(cypher.INDUCED, ids=batch, among=among, at=at):
+                node = _node(r["labels"], r["props"])
+                nodes.append(node)
+                links += (_link_of(node.id, *link) for link in r["links"])
+        return to_networkx(nodes, links, at)
+
+    def _ids(self, query: str, ids: list[str], **params: Any) -> Iterator[str]:
+        for start in range(0, len(ids), BATCH):
+            for record in self._read(query, ids=ids[start : start + BATCH], **params):
+                yield record["id"]
+
+    def search_rows(self, at: date | None = None) -> list[SearchRow]:
+        return [
+            search_row(
+                id=r["id"],
+                kind=_kind(r["labels"]),
+                name=r["name"],
+                official_name=r["official_name"],
+                full_name=r["full_name"],
+                council_type=r["council_type"],
+                former_codes=r["former_codes"],
+                targets=[(LINK_KINDS[t], _kind(labels), i) for t, labels, i in r["targets"]],
+            )
+            for r in self._read(cypher.SEARCH_ROWS, at=at)
+        ]
 
     def data_version(self) -> str:
         (state,) = self._read(cypher.GET_STATE)
@@ -276,8 +342,12 @@ def _attr_props(attrs: Any) -> dict[str, Any]:
     return {**attrs, "attr_keys": sorted(attrs)}
 
 
+def _kind(labels: list[str]) -> NodeKind:
+    return next(NODE_KINDS[label] for label in labels if label in NODE_KINDS)
+
+
 def _node(labels: list[str], props: dict[str, Any]) -> Node:
-    kind = next(NODE_KINDS[label] for label in labels if label in NODE_KINDS)
+    kind = _kind(labels)
     return Node(
         id=props["id"],
         kind=kind,
@@ -290,11 +360,14 @@ def _node(labels: list[str], props: dict[str, Any]) -> Node:
 
 
 def _link(record: neo4j.Record) -> Link:
-    props = record["props"]
+    return _link_of(record["from_id"], record["to_id"], record["type"], record["props"])
+
+
+def _link_of(from_id: str, to_id: str, type_: str, props: dict[str, Any]) -> Link:
     return Link(
-        from_id=record["from_id"],
-        kind=LINK_KINDS[record["type"]],
-        to_id=record["to_id"],
+        from_id=from_id,
+        kind=LINK_KINDS[type_],
+        to_id=to_id,
         role=props.get("role"),
         attrs=_attrs(props),
         valid_from=_day(props.get("valid_from")),
