@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from graph.store.base import GraphStore
 
 WORK = frozenset({LinkKind.PARTNER_IN, LinkKind.PARTICIPATES_IN})
-GROUPS = frozenset({LinkKind.MEMBER_OF, LinkKind.OWNS, LinkKind.BUYS_THROUGH})
+PBO_LINKS = frozenset({LinkKind.OWNS, LinkKind.BUYS_THROUGH})
+GROUPS = PBO_LINKS | {LinkKind.MEMBER_OF}
 
 
 def recommend(
@@ -114,9 +115,10 @@ def recommend_graph(
     - 2 hops of ``member_of``/``owns``/``buys_through``: ``node``'s combined authorities and
       buying organisations with all their members, owners and users (candidates);
     - 1 hop of ``borders``: its neighbours (candidates);
-    - 1 hop of ``owns``/``buys_through``/``member_of`` from every node of ``node``'s kind
-      found so far (every candidate): its buying organisations, for the PBO Jaccard, and its
-      combined authorities.
+    - 1 hop of ``owns``/``buys_through`` from every node of ``node``'s kind found so far
+      (every candidate): all its buying organisations, for the PBO Jaccard. (Its combined
+      authorities count only where they are ``node``'s, and those are read with all their
+      members already.)
 
     The union holds every node and link ``recommend`` looks at, so the answer is the same as
     on the whole graph (a test checks it for every council and public body).
@@ -131,7 +133,7 @@ def recommend_graph(
         return around
     kind = around.nodes[node].get("kind")
     candidates = sorted(n for n, d in around.nodes(data=True) if d.get("kind") == kind)
-    return _union(around, store.neighbourhood(candidates, 1, at, kinds=GROUPS))
+    return _union(around, store.neighbourhood(candidates, 1, at, kinds=PBO_LINKS))
 
 
 def _union(*graphs: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
