@@ -7,12 +7,15 @@ reference: the bundled data in the embedded store, loaded once per session.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
 from conftest import FIXTURES, Neo4jServer, run_cli
+from neo4j import GraphDatabase
 
 from graph import (
     GraphStore,
@@ -25,9 +28,11 @@ from graph import (
     NodeKind,
     Source,
     node_with_links,
+    open_store,
 )
 from graph.analysis import ANALYSES
 from graph.queries import partnerships, partnerships_graph
+from graph.store import cypher
 from graph.store.records import SearchRow
 from loaders import load_bundled, load_files
 
@@ -283,3 +288,35 @@ def test_neighbourhood_refuses_what_it_cannot_follow(any_store: GraphStore) -> N
     with pytest.raises(InvalidInput, match="unknown link kind 'neighbours'"):
         any_store.neighbourhood(["E08000035"], 1, kinds={"neighbours"})
     assert len(any_store.neighbourhood(["E08000035"], 1)) == 0  # an empty store
+
+
+def test_neo4j_reads_start_from_an_index(neo4j_server: Neo4jServer) -> None:
+    """Every read of part of the graph starts from an index (the ``(id, g)`` constraint's or
+    the ``g`` index), never a scan of every node; the reach of two hops or more is Neo4j's
+    pruning breadth-first expand (each node reached once, not once per path)."""
+    neo4j_server.wipe()
+    with open_store(neo4j_server.settings()) as store:
+        load_bundled(store)
+    reads = {"STATS_NODES": cypher.STATS_NODES, "STATS_LINKS": cypher.STATS_LINKS,
+             "SOURCES": cypher.SOURCES, "VALID_IDS": cypher.VALID_IDS,
+             "NEIGHBOURS": cypher.NEIGHBOURS, "INDUCED": cypher.INDUCED,
+             "SEARCH_ROWS": cypher.SEARCH_ROWS,
+             **{f"REACH[{h}]": q for h, q in cypher.REACH.items()}}  # fmt: skip
+    params = {"ids": ["E08000035"], "among": ["E08000035"], "at": date.today(),
+              "types": ["BORDERS"]}  # fmt: skip
+    auth = (neo4j_server.username, neo4j_server.password)
+    with GraphDatabase.driver(neo4j_server.uri, auth=auth) as driver, driver.session() as session:
+        for name, statement in reads.items():
+            plan = session.run("EXPLAIN " + statement, params).consume().plan
+            assert plan is not None
+            operators = list(_operators(plan))
+            assert any("IndexSeek" in op for op in operators), (name, operators)
+            assert not any(op.startswith(("AllNodesScan", "NodeByLabelScan")) for op in operators)
+            if name.startswith("REACH[") and name not in ("REACH[0]", "REACH[1]"):
+                assert any(op.startswith("VarLengthExpand(Pruning,BFS") for op in operators)
+
+
+def _operators(plan: dict[str, Any]) -> Iterator[str]:
+    yield str(plan["operatorType"]).split("@")[0]
+    for child in plan.get("children", []):
+        yield from _operators(child)

@@ -27,6 +27,10 @@ LABELS = {
 TYPES = {kind: kind.value.upper() for kind in LinkKind}
 _ALL_LABELS = ":".join(LABELS.values())
 
+# The reads need no more indexes than these: each starts from a node by id (the (id, g)
+# constraint's index, also for ``id IN $ids``) or from every node of the current generation
+# (the g index), and goes on along relationships; ``test_neo4j_reads_start_from_an_index``
+# checks their plans.
 SCHEMA = (
     "DROP CONSTRAINT partnermap_node_id IF EXISTS",  # the single-generation schema of 0.1
     "CREATE CONSTRAINT partnermap_node_id_g IF NOT EXISTS "
