@@ -109,7 +109,7 @@ def test_the_filters_are_those_of_search_nodes(store: NetworkXStore, rows: list[
     for name, options in values.items():
         for value in options:
             expected = search_nodes(G, {}, **{name: value})
-            found = search(rows, {}, **{name: value})  # type: ignore[arg-type]
+            found = search(rows, {}, **{name: value})
             assert [f["id"] for f in found] == [e["id"] for e in expected], (name, value)
             for f, e in zip(found, expected, strict=True):
                 assert f == {k: e[k] for k in f}
