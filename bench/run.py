@@ -9,6 +9,9 @@ Scenarios:
 - synthetic: a 100,000-node / 1,000,000-link graph in the plain CSV format: load (parse,
   validate, plan, write), then reopen from disk; against NetworkX's own ``node_link_data`` +
   ``json`` save and reopen of the same graph (the peer);
+- reads_embedded, neo4j_reads: each read of part of the graph (stats, sources, search rows,
+  neighbourhoods, what recommendations and partnerships read) on the bundled graph, against the
+  same answer from the whole graph, and search itself;
 - ocds_*: 1,000,000 synthetic releases (``bench/ocds_synthetic.py``) parsed alone, against the
   floor of decoding the same lines with orjson, and loaded in full into each backend on top of
   the bundled graph; peak memory must stay under 500 MiB.
@@ -42,9 +45,10 @@ from neo4j import GraphDatabase
 from ocds_synthetic import write_releases
 from playwright.sync_api import sync_playwright
 
-from graph import Neo4jStore, NetworkXStore, analysis
+from graph import Neo4jStore, NetworkXStore, analysis, queries
 from graph.analysis.collab import collaboration_graph
 from graph.analysis.detection import to_igraph
+from graph.search import search
 from loaders import bundled_files, load_bundled, load_files
 from loaders.buyers import PARTNER_KINDS
 from loaders.detect import FORMATS
@@ -503,6 +507,74 @@ def scenario_neo4j_api(work: Path) -> dict[str, Any]:
         server.wait(timeout=30)
 
 
+READ_RUNS = 21
+
+
+def _median_ms(call: Any, runs: int = READ_RUNS) -> float:
+    call()  # the first call plans the statements (Neo4j) and fills caches
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t)
+    return sorted(times)[len(times) // 2] * 1000
+
+
+def _reads(store: NetworkXStore | Neo4jStore) -> dict[str, Any]:
+    """Median time of each read of part of the graph, and of the same answer from the whole
+    graph (``store.graph(today)`` then the pure function) on the same store."""
+    today = date.today()
+    spec = analysis.ANALYSES["recommend"]
+    leeds = spec.arguments({"node": "E08000035"})
+    reads = {
+        "graph(today), the whole graph": lambda: store.graph(today),
+        "stats(today)": lambda: store.stats(today),
+        "sources(today)": lambda: store.sources(today),
+        "search_rows(today)": lambda: store.search_rows(today),
+        "neighbourhood(Leeds, 1 hop)": lambda: store.neighbourhood(["E08000035"], 1, today),
+        "neighbourhood(Leeds, 2 hops)": lambda: store.neighbourhood(["E08000035"], 2, today),
+        "neighbourhood(Leeds, 3 hops)": lambda: store.neighbourhood(["E08000035"], 3, today),
+        "recommend Leeds: recommend_graph + recommend": lambda: spec.compute(
+            spec.fetch(store, today, leeds), leeds
+        ),
+        "recommend Leeds: graph(today) + recommend": lambda: spec.compute(
+            store.graph(today), leeds
+        ),
+        "partnerships Leeds: partnerships_graph + partnerships": lambda: queries.partnerships(
+            queries.partnerships_graph(store, "E08000035", today), "E08000035"
+        ),
+        "partnerships Leeds: graph(today) + partnerships": lambda: queries.partnerships(
+            store.graph(today), "E08000035"
+        ),
+    }
+    out: dict[str, Any] = {name: _median_ms(call) for name, call in reads.items()}
+    sizes = spec.fetch(store, today, leeds)
+    out["recommend_graph_nodes"] = sizes.number_of_nodes()
+    return out
+
+
+def scenario_reads_embedded(work: Path) -> dict[str, Any]:
+    with NetworkXStore(work / "store") as store:
+        load_bundled(store)
+        out = _reads(store)
+        rows = store.search_rows(date.today())
+    variants: dict[str, list[str]] = {}
+    for name, node in read_variants(names_file()):
+        variants.setdefault(node, []).append(name)
+    for q in ("leeds city council", "East Kent Services", "Lancashre"):
+        out[f"search {q!r}"] = _median_ms(lambda q=q: search(rows, variants, q=q))
+    out["search index, once per rows and variants"] = _median_ms(
+        lambda: search(list(rows), {k: list(v) for k, v in variants.items()}, q="leeds")
+    )
+    return out
+
+
+def scenario_neo4j_reads(work: Path) -> dict[str, Any]:
+    with neo4j_store() as store:
+        load_bundled(store)
+        return _reads(store)
+
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -585,6 +657,8 @@ SCENARIOS = {
     "analysis_synthetic": scenario_analysis_synthetic,
     "api_embedded": scenario_api_embedded,
     "neo4j_api": scenario_neo4j_api,
+    "reads_embedded": scenario_reads_embedded,
+    "neo4j_reads": scenario_neo4j_reads,
     "maps": scenario_maps,
 }
 NEO4J_ENV = {"NEO4J_RUN_DIR": str(HERE.parent / ".neo4j-bench"), "NEO4J_BOLT_PORT": "7688"}
@@ -694,9 +768,38 @@ into a new generation in batches of their own transactions and swapped in at the
 transaction it fails on a 1 GiB server (`dbms.memory.transaction.total.max` reached).
 """
     table += ocds_report(results) + analysis_report(results) + api_report(results)
-    table += maps_report(results)
+    table += maps_report(results) + reads_report(results)
     (HERE / "results.md").write_text(table)
     print(table)
+
+
+def reads_report(results: dict[str, Any]) -> str:
+    if not {"reads_embedded", "neo4j_reads"} <= set(results):
+        return ""
+    e, n = results["reads_embedded"], results["neo4j_reads"]
+    rows = "\n".join(
+        f"| {name} | {e[name]:.1f} ms | {n[name]:.1f} ms |"
+        for name in n
+        if name != "recommend_graph_nodes"
+    )
+    searches = "\n".join(f"| {name} | {ms:.1f} ms |" for name, ms in e.items() if "search " in name)
+    return f"""
+## Store reads
+
+The bundled graph; median of {READ_RUNS} calls after a first one, in the bench process (on
+Neo4j each statement is one Bolt round trip to the local server). `recommend_graph` reads
+{n["recommend_graph_nodes"]} nodes for Leeds, of the whole graph's 556.
+
+| read | embedded | Neo4j |
+|---|---|---|
+{rows}
+
+`graph.search.search` over the rows (pure Python, the same on both backends):
+
+| search | time |
+|---|---|
+{searches}
+"""
 
 
 def maps_report(results: dict[str, Any]) -> str:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         Source,
     )
     from graph.settings import Settings
-    from graph.store import GraphStore, Neo4jStore, NetworkXStore, Stats, open_store
+    from graph.store import GraphStore, Neo4jStore, NetworkXStore, SearchRow, Stats, open_store
     from graph.views import link_dict, node_dict, node_with_links, vintage
 
 _WHERE = {
@@ -44,7 +44,8 @@ _WHERE = {
     "graph.model": ("CombinedAuthorityType", "CouncilType", "Link", "LinkKey", "LinkKind",
                     "MemberRole", "Nation", "Node", "NodeKind", "Source"),
     "graph.settings": ("Settings",),
-    "graph.store": ("GraphStore", "Neo4jStore", "NetworkXStore", "Stats", "open_store"),
+    "graph.store": ("GraphStore", "Neo4jStore", "NetworkXStore", "SearchRow", "Stats",
+                    "open_store"),
     "graph.views": ("link_dict", "node_dict", "node_with_links", "vintage"),
 }  # fmt: skip
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
@@ -70,6 +71,7 @@ __all__ = [
     "PartnermapError",
     "Plan",
     "Problem",
+    "SearchRow",
     "Settings",
     "Source",
     "Stats",

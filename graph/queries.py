@@ -1,5 +1,6 @@
 """Questions other systems ask of the graph as at a date: find nodes, a node's partnerships,
-the buying organisations, and a subgraph to export; pure functions of ``GraphStore.graph(at)``.
+the buying organisations, and a subgraph to export; pure functions of ``GraphStore.graph(at)``
+or, for one node's partnerships, of the part ``partnerships_graph`` reads.
 """
 
 from __future__ import annotations
@@ -8,13 +9,17 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from graph.analysis import node_ref, reach, regions
 from graph.errors import InvalidInput, NotFound
 from graph.model import LinkKind, NodeKind
+
+if TYPE_CHECKING:
+    from graph.store.base import GraphStore
 
 EXPORT_FORMATS = ("graphml", "gexf", "json", "nodes.csv", "links.csv")
 PARTNERSHIP_LINKS = {
@@ -23,6 +28,9 @@ PARTNERSHIP_LINKS = {
     str(LinkKind.OWNS): "buying_organisations",
     str(LinkKind.BUYS_THROUGH): "buying_organisations",
 }
+
+
+PARTNERSHIP_KINDS = frozenset(LinkKind(k) for k in PARTNERSHIP_LINKS)
 
 
 def _targets(G: nx.MultiDiGraph[str], node: str, kind: LinkKind) -> set[str]:
@@ -97,6 +105,13 @@ def partnerships(G: nx.MultiDiGraph[str], node: str) -> dict[str, Any]:
             }
         )
     return {"node": node_ref(G, node), **found}
+
+
+def partnerships_graph(store: GraphStore, node: str, at: date | None) -> nx.MultiDiGraph[str]:
+    """All that ``partnerships(G, node)`` reads: ``node``'s arrangements and buying
+    organisations and their partners, two hops of ``PARTNERSHIP_KINDS`` (with every link
+    between them)."""
+    return store.neighbourhood([node], 2, at, kinds=PARTNERSHIP_KINDS)
 
 
 def buying_organisations(G: nx.MultiDiGraph[str]) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from graph.errors import NotFound
 from graph.model import Link, LinkKind, Node
+from graph.search import search
 from graph.store.base import GraphStore
 
 SUGGESTIONS = 5
@@ -64,19 +65,11 @@ def node_with_links(store: GraphStore, node_id: str) -> dict[str, Any]:
 
 
 def _suggest(store: GraphStore, text: str) -> str:
-    wanted = text.strip().casefold()
-    matches = [
-        n
-        for n in store.iter_nodes()
-        if wanted
-        and (
-            wanted in n.name.casefold() or wanted in str(n.attrs.get("former_codes", "")).casefold()
-        )
-    ]
-    if not matches:
+    """The closest nodes to ``text`` by the store's search (every record, ended ones too)."""
+    best = search(store.search_rows(None), {}, q=text)[:SUGGESTIONS]
+    if not best:
         return "ids are GSS codes such as E08000035; 'partnermap stats' shows what is loaded"
-    best = sorted(matches, key=lambda n: (len(n.name), n.id))[:SUGGESTIONS]
-    return "did you mean " + ", ".join(f"{n.id} ({n.name})" for n in best) + "?"
+    return "did you mean " + ", ".join(f"{n['id']} ({n['name']})" for n in best) + "?"
 
 
 def _iso(day: date | None) -> str | None:
@@ -85,11 +78,10 @@ def _iso(day: date | None) -> str | None:
 
 def vintage(store: GraphStore, at: date | None) -> dict[str, Any]:
     """What an analysis was computed from: the store's data version, the date the graph was
-    taken as at, and every dataset (with its vintage) behind the records."""
-    datasets = {str(s) for n in store.iter_nodes() for s in n.sources}
-    datasets |= {str(s) for k in store.iter_links() for s in k.sources}
+    taken as at, and every dataset (with its vintage) behind the stored records, ended ones
+    too (``GraphStore.sources(None)``)."""
     return {
         "data_version": store.data_version(),
         "as_at": _iso(at),
-        "datasets": sorted(datasets),
+        "datasets": store.sources(None),
     }

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from conftest import PARTNERMAP, run_cli, snapshot
 
-from graph import NetworkXStore
+from graph import NetworkXStore, StoreBusy
 
 SYNTHETIC = 300_000
 
@@ -112,3 +113,34 @@ def test_an_open_store_notices_another_process_load(loaded_home: Path, tmp_path:
         assert store.data_version() != version
         node = store.get_node("E06000001")
         assert node is not None and node.name == "Hartlepool Renamed"
+
+
+def test_a_held_write_lock_gives_store_busy(loaded_home: Path) -> None:
+    """Another process holding the write lock (filelock, as the store takes it): a write waits
+    ``lock_timeout`` seconds, then fails with ``StoreBusy`` and changes nothing; once the lock
+    is free the write goes through."""
+    before = snapshot(loaded_home)
+    hold = (
+        "import sys; from filelock import FileLock; "
+        f"lock = FileLock({str(loaded_home / 'write.lock')!r}); lock.acquire(); "
+        "print('held', flush=True); sys.stdin.readline()"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as holder:
+        assert holder.stdin is not None and holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        with NetworkXStore(loaded_home, lock_timeout=0.5) as store:
+            node = store.get_node("E06000001")
+            assert node is not None
+            started = time.monotonic()
+            with pytest.raises(StoreBusy, match="another partnermap process is writing"):
+                store.write([node], [])
+            assert time.monotonic() - started >= 0.5
+        assert snapshot(loaded_home) == before
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.wait(timeout=30) == 0
+    with NetworkXStore(loaded_home, lock_timeout=0.5) as store:
+        store.write([node], [])
+        assert store.data_version() == "embedded:2"

@@ -7,11 +7,15 @@ reference: the bundled data in the embedded store, loaded once per session.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import networkx as nx
 import pytest
 from conftest import FIXTURES, Neo4jServer, run_cli
+from neo4j import GraphDatabase
 
 from graph import (
     GraphStore,
@@ -24,7 +28,12 @@ from graph import (
     NodeKind,
     Source,
     node_with_links,
+    open_store,
 )
+from graph.analysis import ANALYSES
+from graph.queries import partnerships, partnerships_graph
+from graph.store import cypher
+from graph.store.records import SearchRow
 from loaders import load_bundled, load_files
 
 
@@ -190,3 +199,124 @@ def test_procurement_notices_give_the_same_graph(any_store: GraphStore, tmp_path
     again = load_files(any_store, files)
     assert all(f.links["created"] == f.links["updated"] == 0 for f in again.files)
     assert any_store.data_version() == version
+
+
+# --- reads of part of the graph: each backend natively, the same answers -------------------
+
+DAYS = (None, date.today(), date(2020, 1, 1), date(2023, 3, 31), date(2023, 4, 1))
+NEIGHBOURHOODS: list[tuple[list[str], int, set[str] | None]] = [
+    (["E08000035"], 0, None),
+    (["E08000035"], 1, None),
+    (["E08000035"], 2, None),
+    (["E08000035"], 4, {"partner_in", "participates_in"}),
+    (["E08000035", "S12000036", "no-such-id"], 3, None),
+    (["E10000006"], 2, None),  # Cumbria, abolished in 2023
+    (["E12000003"], 1, {"within"}),
+    (["bo:espo"], 9, {"owns", "borders"}),  # more hops than Neo4j's one-statement reach
+    (["no-such-id"], 2, None),
+    ([], 2, None),
+]
+
+
+def same_graph(G: nx.MultiDiGraph[str], H: nx.MultiDiGraph[str]) -> bool:
+    return list(G.nodes(data=True)) == list(H.nodes(data=True)) and list(
+        G.edges(keys=True, data=True)
+    ) == list(H.edges(keys=True, data=True))
+
+
+def test_counts_sources_and_search_rows(any_store: GraphStore, reference: NetworkXStore) -> None:
+    load_bundled(any_store)
+    for day in DAYS:
+        assert any_store.stats(day) == reference.stats(day)
+        assert any_store.sources(day) == reference.sources(day)
+        assert any_store.search_rows(day) == reference.search_rows(day)
+    today = date.today()
+    assert any_store.stats(today).nodes == {"council": 382, "combined_authority": 15,
+        "region": 9, "nation": 4, "buying_organisation": 16, "shared_service": 96,
+        "joint_procurement": 27, "public_body": 7}  # fmt: skip
+    assert any_store.stats(date(2020, 1, 1)).nodes["council"] == 395
+    # the 2023 reorganisation's records ended on 31 March 2023 (links need both ends)
+    assert "ons-lad-changes-2023@2023" in any_store.sources(date(2023, 3, 31))
+    assert "ons-lad-changes-2023@2023" not in any_store.sources(today)
+    assert len(any_store.sources(None)) == 12
+    rows = {r.id: r for r in any_store.search_rows(today)}
+    assert len(rows) == 556 and "E10000006" not in rows
+    assert rows["E08000035"] == SearchRow(
+        id="E08000035", kind=NodeKind.COUNCIL, name="Leeds", official_name="Leeds City Council",
+        council_type="metropolitan_district", region="E12000003",
+        combined_authorities=("E47000003",),
+    )  # fmt: skip
+    assert rows["E07000085"].counties == ("E10000014",)  # East Hampshire, in Hampshire
+    assert rows["E12000003"].region == "E92000001"  # a region is within its nation
+    assert rows["E08000038"].former_codes == ("E08000016",)  # Barnsley
+    assert rows["bo:ccs"].full_name == "Crown Commercial Service"
+    assert "E10000006" in {r.id for r in any_store.search_rows(date(2020, 1, 1))}
+
+
+def test_neighbourhoods_and_what_reads_them(
+    any_store: GraphStore, reference: NetworkXStore
+) -> None:
+    load_bundled(any_store)
+    today = date.today()
+    for ids, hops, kinds in NEIGHBOURHOODS:
+        for day in (None, today, date(2020, 1, 1)):
+            G = any_store.neighbourhood(ids, hops, day, kinds)
+            assert same_graph(G, reference.neighbourhood(ids, hops, day, kinds)), (ids, hops, day)
+    leeds = any_store.neighbourhood(["E08000035"], 1, today, kinds={"borders"})
+    borders = {k.from_id if k.to_id == "E08000035" else k.to_id
+               for k in any_store.links_of("E08000035") if k.kind is LinkKind.BORDERS}  # fmt: skip
+    assert set(leeds) == {"E08000035", *borders} and "E06000065" in borders
+    assert leeds.number_of_edges() == 8  # and the borders between those neighbours
+    assert "E06000065" not in any_store.neighbourhood(["E08000035"], 1, date(2020, 1, 1))
+    assert len(any_store.neighbourhood(["E10000006"], 2, today)) == 0  # not valid today
+    assert len(any_store.neighbourhood(["no-such-id"], 3)) == 0
+    G = reference.graph(today)
+    spec = ANALYSES["recommend"]
+    for node in ("E08000035", "E06000065", "S12000036", "W06000015", "E07000085"):
+        arguments = spec.arguments({"node": node, "top": 100})
+        assert spec.compute(spec.fetch(any_store, today, arguments), arguments) == (
+            spec.compute(G, arguments)
+        )
+        assert partnerships(partnerships_graph(any_store, node, today), node) == (
+            partnerships(G, node)
+        )
+
+
+def test_neighbourhood_refuses_what_it_cannot_follow(any_store: GraphStore) -> None:
+    with pytest.raises(InvalidInput, match="hops must be a whole number"):
+        any_store.neighbourhood(["E08000035"], -1)
+    with pytest.raises(InvalidInput, match="unknown link kind 'neighbours'"):
+        any_store.neighbourhood(["E08000035"], 1, kinds={"neighbours"})
+    assert len(any_store.neighbourhood(["E08000035"], 1)) == 0  # an empty store
+
+
+def test_neo4j_reads_start_from_an_index(neo4j_server: Neo4jServer) -> None:
+    """Every read of part of the graph starts from an index (the ``(id, g)`` constraint's or
+    the ``g`` index), never a scan of every node; the reach of two hops or more is Neo4j's
+    pruning breadth-first expand (each node reached once, not once per path)."""
+    neo4j_server.wipe()
+    with open_store(neo4j_server.settings()) as store:
+        load_bundled(store)
+    reads = {"STATS_NODES": cypher.STATS_NODES, "STATS_LINKS": cypher.STATS_LINKS,
+             "SOURCES": cypher.SOURCES, "VALID_IDS": cypher.VALID_IDS,
+             "NEIGHBOURS": cypher.NEIGHBOURS, "INDUCED": cypher.INDUCED,
+             "SEARCH_ROWS": cypher.SEARCH_ROWS,
+             **{f"REACH[{h}]": q for h, q in cypher.REACH.items()}}  # fmt: skip
+    params = {"ids": ["E08000035"], "among": ["E08000035"], "at": date.today(),
+              "types": ["BORDERS"]}  # fmt: skip
+    auth = (neo4j_server.username, neo4j_server.password)
+    with GraphDatabase.driver(neo4j_server.uri, auth=auth) as driver, driver.session() as session:
+        for name, statement in reads.items():
+            plan = session.run("EXPLAIN " + statement, params).consume().plan
+            assert plan is not None
+            operators = list(_operators(plan))
+            assert any("IndexSeek" in op for op in operators), (name, operators)
+            assert not any(op.startswith(("AllNodesScan", "NodeByLabelScan")) for op in operators)
+            if name.startswith("REACH[") and name not in ("REACH[0]", "REACH[1]"):
+                assert any(op.startswith("VarLengthExpand(Pruning,BFS") for op in operators)
+
+
+def _operators(plan: dict[str, Any]) -> Iterator[str]:
+    yield str(plan["operatorType"]).split("@")[0]
+    for child in plan.get("children", []):
+        yield from _operators(child)

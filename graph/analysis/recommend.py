@@ -4,6 +4,8 @@ they share, each with its reasons."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from graph.analysis.collab import ORGANISATION_KINDS, Weights
@@ -15,8 +17,14 @@ from graph.model import LinkKind, NodeKind
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from graph.store.base import GraphStore
 else:
     nx = lazy_module("networkx")
+
+WORK = frozenset({LinkKind.PARTNER_IN, LinkKind.PARTICIPATES_IN})
+PBO_LINKS = frozenset({LinkKind.OWNS, LinkKind.BUYS_THROUGH})
+GROUPS = PBO_LINKS | {LinkKind.MEMBER_OF}
 
 
 def recommend(
@@ -97,6 +105,46 @@ def recommend(
     }
 
 
+def recommend_graph(
+    store: GraphStore, at: date, arguments: Mapping[str, Any]
+) -> nx.MultiDiGraph[str]:
+    """The part of the graph as at ``at`` that ``recommend(G, arguments["node"], ...)`` reads,
+    from four ``neighbourhood`` reads (each the subgraph induced by the nodes it reaches):
+
+    - 4 hops of ``partner_in``/``participates_in``: the arrangements of ``node``, its
+      partners, their arrangements and their partners, so every candidate through work,
+      every partner's own partners (Adamic-Adar counts them) and every arrangement a
+      candidate shares with one of ``node``'s partners (at most 3 hops out);
+    - 2 hops of ``member_of``/``owns``/``buys_through``: ``node``'s combined authorities and
+      buying organisations with all their members, owners and users (candidates);
+    - 1 hop of ``borders``: its neighbours (candidates);
+    - 1 hop of ``owns``/``buys_through`` from every node of ``node``'s kind found so far
+      (every candidate): all its buying organisations, for the PBO Jaccard. (Its combined
+      authorities count only where they are ``node``'s, and those are read with all their
+      members already.)
+
+    The union holds every node and link ``recommend`` looks at, so the answer is the same as
+    on the whole graph (a test checks it for every council and public body).
+    """
+    node = arguments["node"]
+    around = _union(
+        store.neighbourhood([node], 4, at, kinds=WORK),
+        store.neighbourhood([node], 2, at, kinds=GROUPS),
+        store.neighbourhood([node], 1, at, kinds={LinkKind.BORDERS}),
+    )
+    if node not in around:
+        return around
+    kind = around.nodes[node].get("kind")
+    candidates = sorted(n for n, d in around.nodes(data=True) if d.get("kind") == kind)
+    return _union(around, store.neighbourhood(candidates, 1, at, kinds=PBO_LINKS))
+
+
+def _union(*graphs: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+    """The nodes and links of all ``graphs`` (parts of one graph: the same attributes)."""
+    union: nx.MultiDiGraph[str] = nx.compose_all(graphs)
+    return union
+
+
 class _Local:
     """Questions about one organisation's neighbourhood in the stored graph, remembered."""
 
@@ -145,6 +193,7 @@ SPEC = Analysis(
     summary="Who a council should work with next, and why",
     run=recommend,
     route="/nodes/{node}/recommendations",
+    needs=recommend_graph,
     params=(
         Param("node", str, REQUIRED, "a council or other public body", max_length=200,
               in_path=True, metavar="ID", examples=("E08000035",)),

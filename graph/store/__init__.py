@@ -8,12 +8,20 @@ from typing import TYPE_CHECKING, Any
 from graph.store.backends import open_store
 from graph.store.base import GraphStore, Stats
 from graph.store.nx_store import NetworkXStore
-from graph.store.records import to_networkx
+from graph.store.records import SearchRow, to_networkx
 
 if TYPE_CHECKING:
     from graph.store.neo4j_store import Neo4jStore
 
-__all__ = ["GraphStore", "Neo4jStore", "NetworkXStore", "Stats", "open_store", "to_networkx"]
+__all__ = [
+    "GraphStore",
+    "Neo4jStore",
+    "NetworkXStore",
+    "SearchRow",
+    "Stats",
+    "open_store",
+    "to_networkx",
+]
 
 
 def __getattr__(name: str) -> Any:

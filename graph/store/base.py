@@ -12,8 +12,12 @@ from typing import Self
 
 import networkx as nx
 
-from graph.model import Link, LinkKey, Node
-from graph.store.records import to_networkx
+from graph.errors import InvalidInput
+from graph.model import Link, LinkKey, LinkKind, Node
+from graph.store.records import SearchRow, to_networkx
+
+NEIGHBOURHOOD_KINDS = frozenset(LinkKind) - {LinkKind.WITHIN}
+"""The links ``neighbourhood`` follows unless told otherwise: all but geography."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,31 @@ class GraphStore(ABC):
                 links[link.kind] += 1
         return Stats(nodes=dict(nodes), links=dict(links))
 
+    @abstractmethod
+    def sources(self, at: date | None = None) -> list[str]:
+        """The distinct ``DATASET@VINTAGE`` of the records behind the graph, sorted: of every
+        record, or (``at``) of those in the graph as at that day (links need both ends)."""
+
+    @abstractmethod
+    def neighbourhood(
+        self,
+        ids: Iterable[str],
+        hops: int,
+        at: date | None = None,
+        kinds: Iterable[LinkKind | str] | None = None,
+    ) -> nx.MultiDiGraph[str]:
+        """The nodes within ``hops`` links of any of ``ids`` and every link between them.
+
+        Links of ``kinds`` (default ``NEIGHBOURHOOD_KINDS``: all but ``within``) are followed
+        in either direction; with ``at``, only through nodes and links valid that day. The
+        result is the subgraph of ``graph(at)`` induced by the nodes reached: every link of
+        any kind between two of them, with the same attributes. Unknown ids are left out.
+        """
+
+    @abstractmethod
+    def search_rows(self, at: date | None = None) -> list[SearchRow]:
+        """A ``SearchRow`` for every node in ``graph(at)``, sorted by id."""
+
     def graph(self, at: date | None = None) -> nx.MultiDiGraph[str]:
         """The graph (as at ``at``) as a NetworkX ``MultiDiGraph`` for analysis
         (``graph.store.records.to_networkx``)."""
@@ -107,3 +136,25 @@ class GraphStore(ABC):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def follow_kinds(kinds: Iterable[LinkKind | str] | None) -> frozenset[LinkKind]:
+    """The link kinds ``neighbourhood`` follows; ``InvalidInput`` for one that is not known."""
+    if kinds is None:
+        return NEIGHBOURHOOD_KINDS
+    found: set[LinkKind] = set()
+    for kind in [kinds] if isinstance(kinds, str) else kinds:
+        try:
+            found.add(LinkKind(kind))
+        except ValueError:
+            known = ", ".join(map(str, LinkKind))
+            raise InvalidInput(f"unknown link kind {kind!r}; kinds: {known}") from None
+    return frozenset(found)
+
+
+def start_ids(ids: Iterable[str], hops: int) -> list[str]:
+    """``ids`` (one id given as a string is one id), once each; ``InvalidInput`` unless
+    ``hops`` is a whole number, 0 or more."""
+    if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
+        raise InvalidInput(f"hops must be a whole number, 0 or more (got {hops!r})")
+    return list(dict.fromkeys([ids] if isinstance(ids, str) else ids))

@@ -27,6 +27,10 @@ LABELS = {
 TYPES = {kind: kind.value.upper() for kind in LinkKind}
 _ALL_LABELS = ":".join(LABELS.values())
 
+# The reads need no more indexes than these: each starts from a node by id (the (id, g)
+# constraint's index, also for ``id IN $ids``) or from every node of the current generation
+# (the g index), and goes on along relationships; ``test_neo4j_reads_start_from_an_index``
+# checks their plans.
 SCHEMA = (
     "DROP CONSTRAINT partnermap_node_id IF EXISTS",  # the single-generation schema of 0.1
     "CREATE CONSTRAINT partnermap_node_id_g IF NOT EXISTS "
@@ -59,6 +63,74 @@ LINKS_OF = (
 FORMER_CODES = (
     CURRENT + "MATCH (n:Node {g: g}) WHERE n.former_codes IS NOT NULL "
     "RETURN n.id AS id, n.former_codes AS codes"
+)
+
+# --- reads of part of the graph, as at $at (null: every record) ----------------------------
+
+
+def _valid(var: str) -> str:
+    """``var`` (a node or relationship in the statement) was valid on ``$at``."""
+    return (
+        f"($at IS NULL OR (({var}.valid_from IS NULL OR {var}.valid_from <= $at) "
+        f"AND ({var}.valid_to IS NULL OR $at <= {var}.valid_to)))"
+    )
+
+
+STATS_NODES = (
+    CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} "
+    "RETURN labels(n) AS labels, count(*) AS count"
+)
+STATS_LINKS = (
+    CURRENT + f"MATCH (a:Node {{g: g}})-[r]->(b:Node) "
+    f"WHERE {_valid('r')} AND {_valid('a')} AND {_valid('b')} "
+    "RETURN type(r) AS type, count(*) AS count"
+)
+SOURCES = (
+    CURRENT + f"CALL (g) {{ MATCH (n:Node {{g: g}}) WHERE {_valid('n')} "
+    "UNWIND n.sources AS source RETURN source "
+    f"UNION MATCH (a:Node {{g: g}})-[r]->(b:Node) "
+    f"WHERE {_valid('r')} AND {_valid('a')} AND {_valid('b')} "
+    "UNWIND r.sources AS source RETURN source } "
+    "RETURN DISTINCT source ORDER BY source"
+)
+REACH_HOPS = 8
+"""``REACH`` has a statement for up to this many hops; beyond, ``NEIGHBOURS`` is run per hop."""
+REACH = {
+    hops: (
+        CURRENT + f"MATCH (s:Node) WHERE s.g = g AND s.id IN $ids AND {_valid('s')} "
+        f"MATCH p = (s)-[rs*0..{hops}]-(b:Node) "
+        f"WHERE all(r IN rs WHERE type(r) IN $types AND {_valid('r')}) "
+        f"AND all(x IN nodes(p) WHERE {_valid('x')}) "
+        "RETURN DISTINCT b.id AS id"
+    )
+    for hops in range(REACH_HOPS + 1)
+}
+"""The ids within ``hops`` links of ``$ids`` (of ``$types``, either way, valid on ``$at``):
+one variable-length match, which Neo4j runs as a pruning breadth-first expand (each node is
+reached once, not once per path)."""
+VALID_IDS = (
+    CURRENT + f"MATCH (n:Node) WHERE n.g = g AND n.id IN $ids AND {_valid('n')} RETURN n.id AS id"
+)
+NEIGHBOURS = (
+    CURRENT + "MATCH (a:Node) WHERE a.g = g AND a.id IN $ids "
+    f"MATCH (a)-[r]-(b:Node) WHERE type(r) IN $types AND {_valid('r')} AND {_valid('b')} "
+    "RETURN DISTINCT b.id AS id"
+)
+INDUCED = (
+    CURRENT + "MATCH (a:Node) WHERE a.g = g AND a.id IN $ids "
+    "RETURN labels(a) AS labels, properties(a) AS props, "
+    f"[(a)-[r]->(b:Node) WHERE b.id IN $among AND {_valid('r')} "
+    "| [b.id, type(r), properties(r)]] AS links"
+)
+"""The nodes ``$ids`` and their links to nodes among ``$among`` (valid on ``$at``)."""
+SEARCH_ROWS = (
+    CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} "
+    "RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.official_name AS official_name, "
+    "n.full_name AS full_name, "
+    "n.council_type AS council_type, n.former_codes AS former_codes, "
+    f"[(n)-[r:{TYPES[LinkKind.WITHIN]}|{TYPES[LinkKind.MEMBER_OF]}]->(t:Node) "
+    f"WHERE {_valid('r')} AND {_valid('t')} | [type(r), labels(t), t.id]] AS targets "
+    "ORDER BY id"
 )
 GET_LINKS = {
     kind: (

@@ -20,21 +20,28 @@ from datetime import date
 from typing import Any
 
 import neo4j
+import networkx as nx
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
-from graph.model import Link, LinkKey, LinkKind, Node, NodeKind, Scalar, Source
+from graph.model import Link, LinkKey, LinkKind, Node, NodeKind
 from graph.store import cypher
-from graph.store.base import GraphStore
+from graph.store.base import GraphStore, Stats, follow_kinds, start_ids
+from graph.store.props import (
+    LINK_KINDS,
+    kind_of,
+    link_from,
+    link_of,
+    link_props,
+    node_of,
+    node_props,
+)
+from graph.store.records import SearchRow, search_row, to_networkx
 
 logger = logging.getLogger(__name__)
 
 BATCH = 5_000
-
-NODE_KINDS = {v: k for k, v in cypher.LABELS.items()}
-LINK_KINDS = {v: k for k, v in cypher.TYPES.items()}
-RESERVED = {"id", "g", "kind", "name", "valid_from", "valid_to", "sources", "attr_keys", "role"}
 
 
 class Neo4jStore(GraphStore):
@@ -107,7 +114,7 @@ class Neo4jStore(GraphStore):
         found: dict[str, Node] = {}
         for start in range(0, len(wanted), BATCH):
             for record in self._read(cypher.GET_NODES, ids=wanted[start : start + BATCH]):
-                node = _node(record["labels"], record["props"])
+                node = node_of(record["labels"], record["props"])
                 found[node.id] = node
         return found
 
@@ -121,20 +128,20 @@ class Neo4jStore(GraphStore):
                 for record in self._read(
                     cypher.GET_LINKS[kind], pairs=pairs[start : start + BATCH]
                 ):
-                    link = _link(record)
+                    link = link_from(record)
                     found[link.key] = link
         return found
 
     def links_of(self, node_id: str) -> list[Link]:
         return sorted(
-            (_link(r) for r in self._read(cypher.LINKS_OF, id=node_id)), key=lambda k: k.key
+            (link_from(r) for r in self._read(cypher.LINKS_OF, id=node_id)), key=lambda k: k.key
         )
 
     def iter_nodes(self) -> Iterator[Node]:
-        return (_node(r["labels"], r["props"]) for r in self._read(cypher.ALL_NODES))
+        return (node_of(r["labels"], r["props"]) for r in self._read(cypher.ALL_NODES))
 
     def iter_links(self) -> Iterator[Link]:
-        return (_link(r) for r in self._read(cypher.ALL_LINKS))
+        return (link_from(r) for r in self._read(cypher.ALL_LINKS))
 
     def former_codes(self) -> dict[str, str]:
         return {
@@ -143,6 +150,70 @@ class Neo4jStore(GraphStore):
             for code in str(r["codes"]).split(";")
             if code
         }
+
+    def stats(self, at: date | None = None) -> Stats:
+        nodes: dict[str, int] = {}
+        for r in self._read(cypher.STATS_NODES, at=at):
+            kind = kind_of(r["labels"])
+            nodes[kind] = nodes.get(kind, 0) + r["count"]
+        links: dict[str, int] = {
+            LINK_KINDS[r["type"]]: r["count"] for r in self._read(cypher.STATS_LINKS, at=at)
+        }
+        return Stats(nodes=nodes, links=links)
+
+    def sources(self, at: date | None = None) -> list[str]:
+        return [r["source"] for r in self._read(cypher.SOURCES, at=at)]
+
+    def neighbourhood(
+        self,
+        ids: Iterable[str],
+        hops: int,
+        at: date | None = None,
+        kinds: Iterable[LinkKind | str] | None = None,
+    ) -> nx.MultiDiGraph[str]:
+        wanted = start_ids(ids, hops)
+        types = sorted(cypher.TYPES[kind] for kind in follow_kinds(kinds))
+        if hops <= cypher.REACH_HOPS:
+            seen = set(self._ids(cypher.REACH[hops], wanted, at=at, types=types))
+        else:
+            seen = set(self._ids(cypher.VALID_IDS, wanted, at=at))
+            frontier = sorted(seen)
+            for _ in range(hops):
+                reached = set(self._ids(cypher.NEIGHBOURS, frontier, at=at, types=types))
+                frontier = sorted(reached - seen)
+                seen.update(frontier)
+                if not frontier:
+                    break
+        among = sorted(seen)
+        nodes: list[Node] = []
+        links: list[Link] = []
+        for start in range(0, len(among), BATCH):
+            batch = among[start : start + BATCH]
+            for r in self._read(cypher.INDUCED, ids=batch, among=among, at=at):
+                node = node_of(r["labels"], r["props"])
+                nodes.append(node)
+                links += (link_of(node.id, *link) for link in r["links"])
+        return to_networkx(nodes, links, at)
+
+    def _ids(self, query: str, ids: list[str], **params: Any) -> Iterator[str]:
+        for start in range(0, len(ids), BATCH):
+            for record in self._read(query, ids=ids[start : start + BATCH], **params):
+                yield record["id"]
+
+    def search_rows(self, at: date | None = None) -> list[SearchRow]:
+        return [
+            search_row(
+                id=r["id"],
+                kind=kind_of(r["labels"]),
+                name=r["name"],
+                official_name=r["official_name"],
+                full_name=r["full_name"],
+                council_type=r["council_type"],
+                former_codes=r["former_codes"],
+                targets=[(LINK_KINDS[t], kind_of(labels), i) for t, labels, i in r["targets"]],
+            )
+            for r in self._read(cypher.SEARCH_ROWS, at=at)
+        ]
 
     def data_version(self) -> str:
         (state,) = self._read(cypher.GET_STATE)
@@ -208,11 +279,11 @@ LinkRows = dict[LinkKind, list[dict[str, Any]]]
 def _rows(nodes: Sequence[Node], links: Sequence[Link]) -> tuple[NodeRows, LinkRows]:
     node_rows: NodeRows = {}
     for node in nodes:
-        node_rows.setdefault(node.kind, []).append({"id": node.id, "props": _node_props(node)})
+        node_rows.setdefault(node.kind, []).append({"id": node.id, "props": node_props(node)})
     link_rows: LinkRows = {}
     for link in links:
         link_rows.setdefault(link.kind, []).append(
-            {"from_id": link.from_id, "to_id": link.to_id, "props": _link_props(link)}
+            {"from_id": link.from_id, "to_id": link.to_id, "props": link_props(link)}
         )
     return node_rows, link_rows
 
@@ -246,76 +317,3 @@ def _run(tx: ManagedTransaction, statement: str, rows: list[dict[str, Any]], g: 
 
 def _swap(tx: ManagedTransaction, base: int, new: int) -> bool:
     return tx.run(cypher.SWAP, base=base, new=new).single() is not None
-
-
-def _node_props(node: Node) -> dict[str, Any]:
-    return {
-        "id": node.id,
-        "name": node.name,
-        **_attr_props(node.attrs),
-        "valid_from": node.valid_from,
-        "valid_to": node.valid_to,
-        "sources": [str(s) for s in node.sources],
-    }
-
-
-def _link_props(link: Link) -> dict[str, Any]:
-    return {
-        "role": link.role,
-        **_attr_props(link.attrs),
-        "valid_from": link.valid_from,
-        "valid_to": link.valid_to,
-        "sources": [str(s) for s in link.sources],
-    }
-
-
-def _attr_props(attrs: Any) -> dict[str, Any]:
-    clash = RESERVED & set(attrs)
-    if clash:
-        raise InvalidInput(f"attribute names reserved by the store: {', '.join(sorted(clash))}")
-    return {**attrs, "attr_keys": sorted(attrs)}
-
-
-def _node(labels: list[str], props: dict[str, Any]) -> Node:
-    kind = next(NODE_KINDS[label] for label in labels if label in NODE_KINDS)
-    return Node(
-        id=props["id"],
-        kind=kind,
-        name=props["name"],
-        attrs=_attrs(props),
-        valid_from=_day(props.get("valid_from")),
-        valid_to=_day(props.get("valid_to")),
-        sources=_sources(props.get("sources")),
-    )
-
-
-def _link(record: neo4j.Record) -> Link:
-    props = record["props"]
-    return Link(
-        from_id=record["from_id"],
-        kind=LINK_KINDS[record["type"]],
-        to_id=record["to_id"],
-        role=props.get("role"),
-        attrs=_attrs(props),
-        valid_from=_day(props.get("valid_from")),
-        valid_to=_day(props.get("valid_to")),
-        sources=_sources(props.get("sources")),
-    )
-
-
-def _attrs(props: dict[str, Any]) -> dict[str, Scalar]:
-    return {key: props[key] for key in props.get("attr_keys", []) if key in props}
-
-
-def _day(value: Any) -> date | None:
-    """Neo4j dates come back as ``neo4j.time.Date``: convert before they go further."""
-    if value is None:
-        return None
-    native: date = value.to_native()
-    return native
-
-
-def _sources(values: list[str] | None) -> tuple[Source, ...]:
-    return tuple(
-        Source(dataset=d, vintage=v) for d, _, v in (s.rpartition("@") for s in values or [])
-    )

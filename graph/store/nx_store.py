@@ -9,10 +9,8 @@ the new one, never a mixture. Readers notice a newer file by its ``stat`` and re
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -20,10 +18,12 @@ from typing import Any
 
 import networkx as nx
 import orjson
+from filelock import FileLock, Timeout
 
 from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
 from graph.model import Link, LinkKey, LinkKind, Node, NodeKind, Source
-from graph.store.base import GraphStore
+from graph.store.base import GraphStore, follow_kinds, start_ids
+from graph.store.records import SearchRow, Target, search_row, to_networkx
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,82 @@ class NetworkXStore(GraphStore):
         for _, _, data in self._G.edges(data=True):
             yield data["record"]
 
+    def sources(self, at: date | None = None) -> list[str]:
+        self._fresh()
+        G = self._G
+        found: set[Source] = set()
+        for _, data in G.nodes(data=True):
+            if _valid(data["record"], at):
+                found.update(data["record"].sources)
+        for u, v, data in G.edges(data=True):
+            link: Link = data["record"]
+            if at is None or (
+                link.valid_at(at) and _valid(G.nodes[u]["record"], at)
+                and _valid(G.nodes[v]["record"], at)
+            ):  # fmt: skip
+                found.update(link.sources)
+        return sorted({str(s) for s in found})
+
+    def neighbourhood(
+        self,
+        ids: Iterable[str],
+        hops: int,
+        at: date | None = None,
+        kinds: Iterable[LinkKind | str] | None = None,
+    ) -> nx.MultiDiGraph[str]:
+        wanted = start_ids(ids, hops)
+        follow = follow_kinds(kinds)
+        self._fresh()
+        G = self._G
+        seen = {i for i in wanted if i in G and _valid(G.nodes[i]["record"], at)}
+        frontier = set(seen)
+        for _ in range(hops):
+            reached: set[str] = set()
+            for u in frontier:
+                ends = [(v, k, d) for _, v, k, d in G.out_edges(u, keys=True, data=True)]
+                ends += [(v, k, d) for v, _, k, d in G.in_edges(u, keys=True, data=True)]
+                for v, kind, data in ends:
+                    if (
+                        kind in follow and v not in seen and _valid(data["record"], at)
+                        and _valid(G.nodes[v]["record"], at)
+                    ):  # fmt: skip
+                        reached.add(v)
+            seen |= reached
+            frontier = reached
+            if not frontier:
+                break
+        nodes = [G.nodes[n]["record"] for n in seen]
+        links = [d["record"] for n in seen for _, v, d in G.out_edges(n, data=True) if v in seen]
+        return to_networkx(nodes, links, at)
+
+    def search_rows(self, at: date | None = None) -> list[SearchRow]:
+        self._fresh()
+        G = self._G
+        rows = []
+        wanted = (LinkKind.WITHIN, LinkKind.MEMBER_OF)
+        for node_id in sorted(G):
+            node: Node = G.nodes[node_id]["record"]
+            if not _valid(node, at):
+                continue
+            targets: list[Target] = []
+            for _, v, kind, data in G.out_edges(node_id, keys=True, data=True):
+                other: Node = G.nodes[v]["record"]
+                if kind in wanted and _valid(data["record"], at) and _valid(other, at):
+                    targets.append((kind, other.kind, v))
+            rows.append(
+                search_row(
+                    id=node.id,
+                    kind=node.kind,
+                    name=node.name,
+                    official_name=node.attrs.get("official_name"),
+                    full_name=node.attrs.get("full_name"),
+                    council_type=node.attrs.get("council_type"),
+                    former_codes=node.attrs.get("former_codes"),
+                    targets=targets,
+                )
+            )
+        return rows
+
     def data_version(self) -> str:
         self._fresh()
         return f"embedded:{self._version}"
@@ -121,24 +197,21 @@ class NetworkXStore(GraphStore):
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        """The exclusive write lock (``flock`` on ``write.lock`` where the OS has it, through
+        filelock), waiting at most ``lock_timeout`` seconds."""
         self.home.mkdir(parents=True, exist_ok=True)
-        with (self.home / LOCK_FILE).open("a") as lock:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreBusy(
-                            f"another partnermap process is writing to {self.home}",
-                            hint="wait for it to finish and try again",
-                        ) from None
-                    time.sleep(0.05)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        lock = FileLock(self.home / LOCK_FILE, timeout=self.lock_timeout, poll_interval=0.05)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreBusy(
+                f"another partnermap process is writing to {self.home}",
+                hint="wait for it to finish and try again",
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _save(self, version: int) -> None:
         payload = {
@@ -230,6 +303,10 @@ class NetworkXStore(GraphStore):
             valid_to=_day(valid_to),
             sources=self._source_tuple(sources),
         )
+
+
+def _valid(record: Node | Link, at: date | None) -> bool:
+    return at is None or record.valid_at(at)
 
 
 def _node_row(n: Node) -> list[Any]:

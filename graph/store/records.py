@@ -1,4 +1,5 @@
-"""The one mapping from stored records to the NetworkX graph the analyses read.
+"""The one mapping from stored records to what readers get: the NetworkX graph the analyses
+read (``to_networkx``) and the rows that search reads (``search_row``).
 
 Nodes and links are added in sorted order, so that analyses are deterministic whatever order
 the records came in. Attributes are flat: ``kind``, ``name`` and the record's ``attrs`` on a
@@ -8,11 +9,12 @@ node; ``role`` and the link's ``attrs`` on a link, keyed by its kind.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
 
-from graph.model import Link, Node
+from graph.model import Link, LinkKind, Node, NodeKind, Scalar
 
 
 def to_networkx(
@@ -28,3 +30,63 @@ def to_networkx(
         if link.from_id in G and link.to_id in G and (at is None or link.valid_at(at)):
             G.add_edge(link.from_id, link.to_id, key=str(link.kind), role=link.role, **link.attrs)
     return G
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchRow:
+    """What search reads of one node as at a day: its names and codes, and where it is."""
+
+    id: str
+    kind: NodeKind
+    name: str
+    official_name: str | None = None
+    full_name: str | None = None
+    """A buying organisation's full name (``CCS``: ``Crown Commercial Service``)."""
+    council_type: str | None = None
+    former_codes: tuple[str, ...] = ()
+    region: str | None = None
+    """The region it is ``within``, else the nation (``graph.analysis.regions``' rule)."""
+    combined_authorities: tuple[str, ...] = ()
+    """The combined authorities it is a ``member_of`` or ``within``."""
+    counties: tuple[str, ...] = ()
+    """The councils (counties) it is ``within``."""
+
+
+Target = tuple[LinkKind, NodeKind, str]
+"""A ``within`` or ``member_of`` link from a node: its kind, the kind of the node it goes to,
+and that node's id."""
+
+
+def search_row(
+    *,
+    id: str,
+    kind: NodeKind,
+    name: str,
+    official_name: Scalar | None,
+    full_name: Scalar | None,
+    council_type: Scalar | None,
+    former_codes: Scalar | None,
+    targets: Iterable[Target],
+) -> SearchRow:
+    """One node's ``SearchRow`` from its fields and its ``within``/``member_of`` links (those
+    valid on the day, to nodes valid on the day)."""
+    targets = list(targets)
+    within = LinkKind.WITHIN
+    regions = sorted(t for k, tk, t in targets if k == within and tk is NodeKind.REGION)
+    nations = sorted(t for k, tk, t in targets if k == within and tk is NodeKind.NATION)
+    cas = {t for k, tk, t in targets if tk is NodeKind.COMBINED_AUTHORITY and
+           k in (within, LinkKind.MEMBER_OF)}  # fmt: skip
+    return SearchRow(
+        id=id,
+        kind=kind,
+        name=name,
+        official_name=None if official_name is None else str(official_name),
+        full_name=None if full_name is None else str(full_name),
+        council_type=None if council_type is None else str(council_type),
+        former_codes=tuple(c for c in str(former_codes or "").split(";") if c),
+        region=next(iter(regions or nations), None),
+        combined_authorities=tuple(sorted(cas)),
+        counties=tuple(
+            sorted({t for k, tk, t in targets if k == within and tk is NodeKind.COUNCIL})
+        ),
+    )
