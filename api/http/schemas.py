@@ -51,6 +51,14 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 READ_ERRORS = error_responses(400, 404, 422, 503)
+HTML_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": response["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+    for code, response in READ_ERRORS.items()
+}
+"""The same errors for routes whose success is an HTML page: errors are still JSON."""
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 413, 422, 503)
 
 

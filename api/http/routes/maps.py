@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from api.http.deps import At, NodeId, ServiceDep
 from api.http.routes.analyses import annotation, arguments
-from api.http.schemas import READ_ERRORS
+from api.http.schemas import HTML_ERRORS
 from api.http.service import Service
 from graph.analysis import ANALYSES, Analysis
 from visualise import views
@@ -47,7 +47,7 @@ def cached_page(
     return HTMLResponse(service.remember(("map", key), at, make))
 
 
-@router.get("/maps/network", summary="Map: the whole network", responses=READ_ERRORS)
+@router.get("/maps/network", summary="Map: the whole network", responses=HTML_ERRORS)
 def network(
     service: ServiceDep, at: At = None, links: Links = None, category: Category = None,
     layout: Layout = "geo",
@@ -59,7 +59,7 @@ def network(
     return cached_page(service, ("network", links, category, layout), at, make)
 
 
-@router.get("/maps/nodes/{node_id}", summary="Map: one node's network", responses=READ_ERRORS)
+@router.get("/maps/nodes/{node_id}", summary="Map: one node's network", responses=HTML_ERRORS)
 def around(
     service: ServiceDep, node_id: NodeId, at: At = None, hops: Hops = 1, links: Links = None,
     category: Category = None, layout: Layout = "geo",
@@ -72,7 +72,7 @@ def around(
 
 
 @router.get("/maps/buying-organisations/{node_id}", summary="Map: a buying organisation's reach",
-            responses=READ_ERRORS)  # fmt: skip
+            responses=HTML_ERRORS)  # fmt: skip
 def reach(
     service: ServiceDep, node_id: NodeId, at: At = None, links: Links = None,
     category: Category = None, layout: Layout = "geo",
@@ -126,12 +126,12 @@ for _spec in ANALYSES.values():
             item_map(_spec),
             methods=["GET"],
             summary=f"Map: one item of /{_spec.name} ({_spec.summary.lower()})",
-            responses=READ_ERRORS,
+            responses=HTML_ERRORS,
             response_class=HTMLResponse,
             name=f"map_{_spec.name}",
         )
 
 
-@router.get("/", summary="The explorer page")
+@router.get("/", summary="The explorer page", responses=HTML_ERRORS)
 def explorer() -> HTMLResponse:
     return HTMLResponse(explorer_page())
