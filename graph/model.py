@@ -147,6 +147,11 @@ class PublicBodyType(StrEnum):
     GLA = "gla"
     WASTE_AUTHORITY = "waste_authority"
     CENTRAL_GOVERNMENT = "central_government"
+    """A UK government department or executive agency, a devolved government or one of its
+    departments."""
+    NATIONAL_PARK_AUTHORITY = "national_park_authority"
+    """A national park authority (or the Broads Authority, which has the same standing): a
+    special-purpose local planning authority, not a council."""
     OTHER = "other"
 
 
