@@ -8,7 +8,9 @@ The resolver (``loaders.resolve``) places a clean name. Real buyer fields are ra
   Standards``, ``Legal, Democratic and Business Intelligence, Swansea Council,``);
 - an agent buying for the body (``Muse Developments Limited on behalf of Blackpool Borough
   Council``): the body is the buyer, the agent is recorded;
-- two languages (``Llywodraeth Cymru / Welsh Government``);
+- two languages (``Llywodraeth Cymru / Welsh Government``), or another name given in
+  brackets (``The Common Services Agency (more commonly known as NHS National Services
+  Scotland)``), or an agent's address (``Scottish Enterprise c/o Colliers International``);
 - several bodies in one field (``Blackpool Council and Wyre Council``, ``A, B and C``): each is
   placed, which makes the notice a joint procurement of them.
 
@@ -31,6 +33,7 @@ from datetime import date
 from typing import Any
 
 from graph.model import Node, NodeKind
+from loaders.registers import register_bodies
 from loaders.resolve import Resolution, Resolver, names_file, read_variants
 
 PARTNER_KINDS = (
@@ -41,6 +44,8 @@ PARTNER_KINDS = (
 )
 """What a buyer can be: the kinds of node the resolver places names as."""
 
+KNOWN_AS = re.compile(r"\((?:more commonly |also |better |now |formerly )?known as ([^)]+)\)", re.I)
+CARE_OF = re.compile(r"\s+c/o\s+", re.I)
 AGENT = re.compile(r"\s+(?:acting\s+)?(?:for\s+and\s+)?on\s+behalf\s+of\s+|\s+obo\s+", re.I)
 LANGUAGES = re.compile(r"\s+/\s+|\s*\|\s*")
 SEVERAL = re.compile(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", re.I)
@@ -122,6 +127,15 @@ def _place(resolver: Resolver, text: str, at: date | None, dated: list[bool]) ->
     whole = _look(resolver, name, at, dated)
     if whole.resolved:
         return Placement(text, (str(whole.id),), whole.how)
+    if (also := KNOWN_AS.search(name)) is not None:
+        other = _look(resolver, clean(also.group(1)), at, dated)
+        if other.resolved:
+            return Placement(text, (str(other.id),), f"known as, {other.how}")
+    cared = CARE_OF.split(name, maxsplit=1)
+    if len(cared) == 2:
+        found = _place_one(resolver, clean(cared[0]), at, dated)
+        if found is not None:
+            return Placement(text, found[0], f"care of, {found[1]}", agent=clean(cared[1]))
     agent_split = AGENT.split(name, maxsplit=1)
     if len(agent_split) == 2:
         agent, body = agent_split
@@ -236,10 +250,17 @@ def _department(resolver: Resolver, name: str, at: date | None, dated: list[bool
     return None
 
 
-def resolver_for(nodes: Iterable[Node]) -> Resolver:
+def resolver_for(nodes: Iterable[Node], *, registers: bool = True) -> Resolver:
     """The resolver the loaders use, over ``nodes`` (a store's): councils, combined
-    authorities, buying organisations and public bodies, with mySociety's name variants."""
-    return Resolver.build(nodes, read_variants(names_file()), kinds=PARTNER_KINDS)
+    authorities, buying organisations and public bodies, with mySociety's name variants, and
+    (``registers``) the bundled registers' public bodies that are not stored yet, listed in
+    the resolver's ``unstored``."""
+    stored = list(nodes)
+    known = {n.id for n in stored}
+    extra = [b for b in register_bodies() if b.id not in known] if registers else []
+    resolver = Resolver.build([*stored, *extra], read_variants(names_file()), kinds=PARTNER_KINDS)
+    resolver.unstored = {b.id for b in extra}
+    return resolver
 
 
 def placement_dict(resolver: Resolver, found: Placement) -> dict[str, Any]:

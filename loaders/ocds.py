@@ -31,7 +31,7 @@ from graph.model import Link, LinkKind, Node, NodeKind, Scalar
 from loaders.buyers import place as place_name
 from loaders.items import Item, ParseContext, Row, Skip
 from loaders.ocds_read import iter_releases
-from loaders.public_bodies import recognise
+from loaders.public_bodies import identified
 from loaders.resolve import Resolver
 
 BUYER_ROLES = {"buyer", "leadBuyer"}
@@ -121,7 +121,7 @@ class _State:
     """(title, value, date) -> the first OCID seen: one procurement published twice."""
     uses: dict[tuple[str, str], _Use] = field(default_factory=dict)
     bodies: dict[str, Node] = field(default_factory=dict)
-    """Public bodies recognised by name or register id that are not in the graph yet."""
+    """Register bodies named as buyers that are not in the graph yet."""
 
 
 def parse_ocds(path: Path, context: ParseContext) -> Iterator[Item]:
@@ -151,8 +151,8 @@ def _release(state: _State, place: str, line: int | None, release: dict[str, Any
         if not BUYER_ROLES & set(party.get("roles") or []):
             continue
         ids = _resolve(party, resolver, day, notes)
-        if not ids and (body := _public_body(state, party, notes)) is not None:
-            ids = (body,)
+        for body in set(ids) & resolver.unstored:
+            state.bodies.setdefault(body, resolver.nodes[body])
         if not ids:
             notes.append(f"buyer not resolved: {party.get('name') or party.get('id')}")
         else:
@@ -206,7 +206,7 @@ def _resolve(
     """The bodies a party is: by its identifier, else by what its name names (one body, a
     department of one, several, or one bought for by an agent; ``loaders.buyers``)."""
     identifier = _dict(party.get("identifier"))
-    for candidate in (identifier.get("id"), party.get("id")):
+    for candidate in (identifier.get("id"), party.get("id"), identified(party)):
         if isinstance(candidate, str) and candidate in resolver.ids:
             return (candidate,)
     for name in (party.get("name"), identifier.get("legalName")):
@@ -222,22 +222,6 @@ def _resolve(
                 notes.append(f"one buyer field naming several bodies: {', '.join(found.ids)}")
             return found.ids
     return ()
-
-
-def _public_body(state: _State, party: dict[str, Any], notes: list[str]) -> str | None:
-    found = recognise(party)
-    if found is None:
-        return None
-    node_id, name, body_type, how = found
-    if node_id not in state.resolver.ids and node_id not in state.bodies:
-        state.bodies[node_id] = Node(
-            id=node_id,
-            kind=NodeKind.PUBLIC_BODY,
-            name=name,
-            attrs={"body_type": str(body_type), "identified_by": how},
-        )
-    notes.append(f"public body recognised: {name} ({how})")
-    return node_id
 
 
 def _buying_organisations(
@@ -331,7 +315,7 @@ def _aggregates(state: _State, context: ParseContext) -> Iterator[Item]:
     linked |= {buyer for buyer, _ in state.uses}
     for node_id, body in sorted(state.bodies.items()):
         if node_id in linked:  # a body that only buys alone adds nothing to the map
-            yield Row(None, (replace(body, sources=source),), counted=False)
+            yield Row(None, (replace(body, sources=(*body.sources, *source)),), counted=False)
     for joint in state.joints.values():
         node_id = "jp:" + joint.ocid.lower()
         attrs: dict[str, Scalar] = {

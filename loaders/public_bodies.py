@@ -1,88 +1,40 @@
-"""Public buyers that are not councils, recognised only when their name or identifier leaves no
-doubt what they are.
-
-A procurement notice names its buyer as free text. A council is found through the resolver; a
-health board, NHS trust, police force, fire and rescue service or government department is
-recognised here by the exact shape of its statutory name (``Kettering General Hospital NHS
-Foundation Trust``, ``NHS Lothian``, ``Cheshire Constabulary``, ``Department for Education``)
-or by an identifier from the UK Government Organisation Register (``GB-GOR``). Anything looser
-(``DfTc - Department for Transport``, ``Welland Procurement Unit``) stays unresolved and is
-listed in the load report, so nothing is guessed.
+"""Public buyers that are not councils, known from the bundled registers
+(``loaders.registers``): by name through the resolver, or by the register identifier a notice
+gives (``GB-GOR`` for the UK Government Organisation Register, ``GB-NHS`` for an NHS ODS
+code). A body's id follows its register (``pb:nhs-rnq``, ``pb:gov-department-for-education``);
+a name or code no register holds stays unresolved and is listed in the load report.
 """
 
 from __future__ import annotations
 
-import re
+from functools import cache
 from typing import Any
 
-from graph.model import PublicBodyType
-from loaders.buyers import clean
+from loaders.registers import register_bodies
 
-SCOTTISH_HEALTH_BOARDS = (
-    "Ayrshire and Arran", "Borders", "Dumfries and Galloway", "Fife", "Forth Valley",
-    "Grampian", "Greater Glasgow and Clyde", "Highland", "Lanarkshire", "Lothian", "Orkney",
-    "Shetland", "Tayside", "Western Isles",
-)  # fmt: skip
-"""The 14 territorial NHS boards in Scotland (NHS Lothian, ...)."""
-
-_AND = r"(?:and|&)"
-_PLACE = r"[A-Z][A-Za-z'.,-]*(?: (?:[A-Z][A-Za-z'.,-]*|and|&|of|upon|on|the))*"
-NAME_PATTERNS: tuple[tuple[PublicBodyType, re.Pattern[str]], ...] = (
-    (PublicBodyType.NHS, re.compile(rf"{_PLACE} NHS (?:Foundation )?Trust")),
-    (PublicBodyType.NHS, re.compile(rf"NHS {_PLACE} Integrated Care Board")),
-    (PublicBodyType.NHS, re.compile(f"NHS (?:{'|'.join(SCOTTISH_HEALTH_BOARDS)})")),
-    (PublicBodyType.POLICE, re.compile(rf"{_PLACE} (?:Constabulary|Police)")),
-    (PublicBodyType.POLICE, re.compile(r"Police Scotland|Police Service of Northern Ireland")),
-    (
-        PublicBodyType.POLICE,
-        re.compile(
-            rf"(?:Office of the )?Police(?:,? Fire {_AND})? {_AND} Crime Commissioner for {_PLACE}"
-        ),
-    ),
-    (PublicBodyType.FIRE, re.compile(rf"{_PLACE} Fire {_AND} Rescue (?:Service|Authority)")),
-    (
-        PublicBodyType.CENTRAL_GOVERNMENT,
-        re.compile(
-            rf"Department (?:for|of) [A-Z][A-Za-z, ]+|Ministry of [A-Z][A-Za-z, ]+|Cabinet Office"
-            rf"|Home Office|HM Treasury|HM Revenue {_AND} Customs"
-            rf"|Foreign,? Commonwealth {_AND} Development Office"
-            r"|Scottish Government|Welsh Government"
-        ),
-    ),
-)
-"""Statutory names that say what kind of body a buyer is, matched whole."""
-
-GOVERNMENT_REGISTER = "GB-GOR"
+SCHEMES = {"GB-GOR": ("gov-uk-organisations",), "GB-NHS": ("ods-etr", "ons-icb-2024",
+           "nhs-wales-lhb")}  # fmt: skip
+"""The identifier schemes notices use (org-id.guide) and the registers whose codes they are."""
 
 
-def recognise(party: dict[str, Any]) -> tuple[str, str, PublicBodyType, str] | None:
-    """(id, name, body type, how it was recognised) for a buyer that is a public body beyond
-    doubt, else None."""
-    name = party.get("name")
-    if not isinstance(name, str):
-        return None
-    name = clean(name)
-    if not name or len(name) > 200:
-        return None
+@cache
+def by_code() -> dict[tuple[str, str], str]:
+    """(scheme, code in upper case) -> the body's id."""
+    index: dict[tuple[str, str], str] = {}
+    for body in register_bodies():
+        code = str(body.attrs.get("code") or "").upper()
+        for scheme, registers in SCHEMES.items():
+            if code and body.attrs.get("register") in registers:
+                index.setdefault((scheme, code), body.id)
+    return index
+
+
+def identified(party: dict[str, Any]) -> str | None:
+    """The register body a party's identifier names (``{"scheme": "GB-GOR", "id": "D6"}``)."""
     identifier = party.get("identifier")
-    if isinstance(identifier, dict) and identifier.get("scheme") == GOVERNMENT_REGISTER:
-        code = identifier.get("id")
-        if isinstance(code, str) and re.fullmatch(r"[A-Z]{1,3}\d{1,5}", code):
-            how = f"{GOVERNMENT_REGISTER} {code}"
-            return _id(name), name, _type_of(name) or PublicBodyType.CENTRAL_GOVERNMENT, how
-    body_type = _type_of(name)
-    if body_type is None:
+    if not isinstance(identifier, dict):
         return None
-    return _id(name), name, body_type, f"statutory name ({body_type})"
-
-
-def _type_of(name: str) -> PublicBodyType | None:
-    for body_type, pattern in NAME_PATTERNS:
-        if pattern.fullmatch(name):
-            return body_type
-    return None
-
-
-def _id(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold().replace("&", "and")).strip("-")
-    return "pb:" + slug[:190]
+    scheme, code = identifier.get("scheme"), identifier.get("id")
+    if not isinstance(scheme, str) or not isinstance(code, str):
+        return None
+    return by_code().get((scheme.strip().upper(), code.strip().upper()))

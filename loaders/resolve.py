@@ -48,8 +48,20 @@ SHORT_FORMS = {
 _SHORT = re.compile(r"\b(" + "|".join(SHORT_FORMS) + r")\b")
 
 
+def tidied(name: str) -> str:
+    """Case, punctuation, ``&``, short forms and legal suffixes evened out: ``"Mid & West
+    Wales Fire & Rescue Ltd."`` -> ``"mid and west wales fire and rescue"``."""
+    text = name.casefold().replace("&", " and ").replace("\u2019", "'")
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = _SHORT.sub(lambda m: SHORT_FORMS[m.group(1)], text)
+    text = re.sub(r"\b(?:the|limited|ltd|plc)\b", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def normalised(name: str) -> str:
-    """``"Leeds City Council"`` and ``"LEEDS CITY COUNCIL."`` -> ``"leeds"``."""
+    """``"Leeds City Council"`` and ``"LEEDS CITY COUNCIL."`` -> ``"leeds"``: tidied, and
+    the words that every council's name has dropped (only councils' and combined
+    authorities' names are keyed so: ``Metropolitan Police`` must not become ``police``)."""
     text = name.casefold().replace("&", " and ").replace("\u2019", "'")
     text = re.sub(r"[^\w\s]", " ", text)
     text = _SHORT.sub(lambda m: SHORT_FORMS[m.group(1)], text)
@@ -58,6 +70,10 @@ def normalised(name: str) -> str:
         return text
     stripped = re.sub(r"\s+", " ", NOISE.sub(" ", text)).strip()
     return stripped or text
+
+
+AREAS = frozenset({NodeKind.COUNCIL, NodeKind.COMBINED_AUTHORITY})
+"""The bodies named after their area, whose names are keyed without the council words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +103,8 @@ class Resolver:
     nodes: dict[str, Node] = field(default_factory=dict)
     _memo: dict[str, Resolution] = field(default_factory=dict)
     """Answers that do not depend on the date, by query."""
+    unstored: set[str] = field(default_factory=set)
+    """Ids of bodies known from a register but not in the store (yet)."""
     placements: dict[Any, Any] = field(default_factory=dict)
     """``loaders.buyers.place``'s answers, remembered with the resolver they came from."""
     _choices: list[str] | None = None
@@ -108,18 +126,18 @@ class Resolver:
             resolver.labels[node.id] = node.name
             resolver.nodes[node.id] = node
             for name in names_of(node):
-                resolver._add(name, node.id)
+                resolver._add(name, node.id, node.kind in AREAS)
             for code in str(node.attrs.get("former_codes", "")).split(";"):
                 if code:
                     resolver.former[code] = node.id
         for name, node_id in variants:
             if node_id in resolver.ids:
-                resolver._add(name, node_id)
+                resolver._add(name, node_id, resolver.nodes[node_id].kind in AREAS)
         return resolver
 
-    def _add(self, name: str, node_id: str) -> None:
+    def _add(self, name: str, node_id: str, area: bool) -> None:
         self.names.setdefault(name.casefold().strip(), set()).add(node_id)
-        self.keys.setdefault(normalised(name), set()).add(node_id)
+        self.keys.setdefault(normalised(name) if area else tidied(name), set()).add(node_id)
 
     def resolve(self, text: str, at: date | None = None) -> Resolution:
         """The node ``text`` names; where a name fits a body that existed on ``at`` (default:
@@ -145,6 +163,7 @@ class Resolver:
         for how, table, key in (
             ("name", self.names, query.casefold()),
             ("normalised", self.keys, normalised(query)),
+            ("normalised", self.keys, tidied(query)),
         ):
             found = table.get(key)
             dated = bool(found and len(found) > 1)

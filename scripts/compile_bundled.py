@@ -155,9 +155,24 @@ DATASETS: list[tuple[str, ...]] = [
         "Compiled by hand from the public page cited in each row's source_url, each with a "
         "verified flag (yes / partial / no); loaders/bundled/partnerships/RESEARCH_NOTES.md.",
     ),
+    (
+        "partnermap-public-body-registers",
+        "2026-12",
+        "Public bodies that buy: NHS bodies of the four nations, police forces and policing "
+        "bodies, fire and rescue authorities, national park authorities, government departments "
+        "and agencies, devolved governments",
+        "partnermap (compiled from ODS, ONS and GOV.UK registers)",
+        "Open Government Licence v3.0 (ODS, ONS, GOV.UK data); hand-compiled rows: facts from "
+        "the pages cited",
+        "",
+        "loaders/bundled/registers/public_bodies.csv, rebuilt by scripts/compile_registers.py "
+        "from the registers named in each row's source; ids follow the register (ODS code, ONS "
+        "code, GOV.UK slug); registers/README.md gives origins and caveats. Used by the name "
+        "resolver: a body becomes a node when a notice links it to another.",
+    ),
 ]
 SOURCE_ORDER = [f"{d[0]}@{d[1]}" for d in DATASETS]
-(LTLA, CTY, RGN, CTRY, CAUTH, LAD_CA, CHANGES, MYSOC, BUC, NEIGH, CAREG, NAMES, _) = SOURCE_ORDER
+(LTLA, CTY, RGN, CTRY, CAUTH, LAD_CA, CHANGES, MYSOC, BUC, NEIGH, CAREG, NAMES, _, _) = SOURCE_ORDER
 
 NODE_HEADER = [
     "id",

@@ -141,7 +141,6 @@ def test_an_agent_is_recorded_and_the_body_is_the_buyer(resolver: Resolver) -> N
 @pytest.mark.parametrize(
     "text",
     [
-        "North Yorkshire Police",  # a police force, not North Yorkshire Council
         "Devon and Cornwall",  # two places, not said to be councils
         "Tyne and Wear Archives",
         "University Of Worcester",
@@ -204,8 +203,13 @@ def test_partnermap_resolve_one_name_and_a_file(loaded_home: Path, tmp_path: Pat
         text.stdout.strip()
         == "'East Herts Council' -> E07000242 East Hertfordshire (council) [normalised]"
     )
-    refused = run_cli(loaded_home, "resolve", "North Yorkshire Police")
-    assert refused.returncode == 1 and "not placed (unknown); closest: E06000065" in refused.stdout
+    refused = run_cli(loaded_home, "resolve", "Devon and Cornwall")
+    assert refused.returncode == 1 and "not placed (unknown); closest: " in refused.stdout
+    assert "E06000052 (Cornwall)" in refused.stdout
+    police = run_cli(loaded_home, "resolve", "North Yorkshire Police")
+    assert police.stdout.strip().endswith(
+        "-> pb:police-e23000009 North Yorkshire Police (public_body) [name]"
+    )
     spend = tmp_path / "spend.csv"
     spend.write_text(
         "supplier,name,date,amount\n"
@@ -245,3 +249,12 @@ def test_get_resolve(loaded_home: Path) -> None:
         assert found.json()["how"] == "department"
         missing = client.get("/resolve", params={"name": ""})
         assert missing.status_code == 422 and missing.json()["error"]["type"] == "InvalidInput"
+
+
+def test_another_name_in_brackets_and_an_agents_address(resolver: Resolver) -> None:
+    nss = (
+        "The Common Services Agency (more commonly known as NHS National Services Scotland) ('NSS')"
+    )
+    assert place(resolver, nss).ids == ("pb:nhs-national-services-scotland",)
+    cared = place(resolver, "Leeds City Council c/o Bloggs Ltd")
+    assert (cared.ids, cared.agent) == (("E08000035",), "Bloggs Ltd")

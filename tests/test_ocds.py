@@ -59,10 +59,15 @@ def test_scottish_joint_procurements(loaded: NetworkXStore) -> None:
     not_joint = f.notes["several buyers, fewer than two known: not a joint procurement"]
     assert len(joint) + not_joint == len(multi) == 4
     taxis = {k.from_id for k in loaded.links_of("jp:ocds-r6ebe6-0000581730")}
-    assert taxis == {"pb:nhs-grampian", "S12000033"}
-    grampian = loaded.get_node("pb:nhs-grampian")
+    assert taxis == {"pb:nhs-s08000020", "S12000033"}  # Grampian NHS Board, by its S08 code
+    grampian = loaded.get_node("pb:nhs-s08000020")
     assert grampian is not None and grampian.kind is NodeKind.PUBLIC_BODY
-    assert grampian.attrs["body_type"] == "nhs"
+    assert (grampian.name, grampian.attrs["body_type"]) == ("Grampian NHS Board", "nhs")
+    assert grampian.attrs["register"] == "ons-hb-2019"
+    assert [str(s) for s in grampian.sources] == [
+        "partnermap-public-body-registers@2026-12",
+        "public_contracts_scotland_2019-03_to_04_releases.jsonl@2019",
+    ]
     # Scotland Excel tendering for its members is recognised as a central purchasing body.
     assert f.notes["bo:scotland-excel acting as a central purchasing body"] == 4
 
@@ -80,13 +85,18 @@ def test_contracts_finder_call_offs(loaded: NetworkXStore) -> None:
         ("E09000024", "bo:espo"),  # Merton, ESPO 509_23 (civil parking enforcement)
         ("E10000018", "bo:ypo"),  # Leicestershire, YPO 772 road marking DPS
         ("E07000103", "bo:nepo"),  # Watford, NEPO vehicles
-        # Public bodies recognised by statutory name or GB-GOR identifier:
-        ("pb:met-office", "bo:espo"),  # ESPO M-STAR4 (GB-GOR EA46)
-        ("pb:ministry-of-defence", "bo:ccs"),  # RM6187, G-Cloud 14
-        ("pb:the-planning-inspectorate", "bo:ccs"),  # GB-GOR EA39
+        # Public bodies from the registers, by name or GB-GOR identifier:
+        ("pb:gov-met-office", "bo:espo"),  # ESPO M-STAR4 (GB-GOR EA46)
+        ("pb:gov-ministry-of-defence", "bo:ccs"),  # RM6187, G-Cloud 14
+        ("pb:gov-planning-inspectorate", "bo:ccs"),  # GB-GOR EA39
+        ("pb:gov-centre-for-environment-fisheries-and-aquaculture-science", "bo:ccs"),  # Cefas
     }
-    assert loaded.get_node("pb:met-office").attrs["identified_by"] == "GB-GOR EA46"
-    assert uses[("pb:ministry-of-defence", "bo:ccs")].attrs["frameworks"] == "RM6187"
+    met = loaded.get_node("pb:gov-met-office")
+    assert met is not None and (met.attrs["register"], met.attrs["code"]) == (
+        "gov-uk-organisations",
+        "EA46",
+    )
+    assert uses[("pb:gov-ministry-of-defence", "bo:ccs")].attrs["frameworks"] == "RM6187"
     merton = uses[("E09000024", "bo:espo")]
     assert merton.attrs["frameworks"] == "509_23"
     assert merton.attrs["notices"] == 1 and merton.attrs["total_value_gbp"] > 0

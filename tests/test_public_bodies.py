@@ -1,58 +1,70 @@
-"""Non-council buyers become public bodies only when their name or identifier is certain."""
+"""Non-council buyers come from the bundled registers: placed by name (with the registers'
+aliases) or by the register identifier a notice gives, under the register's id."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from loaders.public_bodies import recognise
+from graph import NetworkXStore
+from loaders.buyers import place, resolver_for
+from loaders.public_bodies import identified
+from loaders.resolve import Resolver
+
+
+@pytest.fixture(scope="module")
+def resolver(bundled_home: Path) -> Resolver:
+    return resolver_for(NetworkXStore(bundled_home).iter_nodes())
 
 
 @pytest.mark.parametrize(
-    ("name", "node_id", "body_type"),
+    ("name", "node_id"),
     [
-        ("Kettering General Hospital NHS Foundation Trust",
-         "pb:kettering-general-hospital-nhs-foundation-trust", "nhs"),
-        ("Walsall Healthcare NHS Trust", "pb:walsall-healthcare-nhs-trust", "nhs"),
-        ("NHS North West London Integrated Care Board",
-         "pb:nhs-north-west-london-integrated-care-board", "nhs"),
-        ("NHS  Lothian", "pb:nhs-lothian", "nhs"),
-        ("Lancashire Constabulary", "pb:lancashire-constabulary", "police"),
-        ("Police Scotland", "pb:police-scotland", "police"),
-        ("Police and Crime Commissioner for Avon and Somerset",
-         "pb:police-and-crime-commissioner-for-avon-and-somerset", "police"),
-        ("Scottish Fire and Rescue Service", "pb:scottish-fire-and-rescue-service", "fire"),
-        ("Department for Education", "pb:department-for-education", "central_government"),
+        ("Kettering General Hospital NHS Foundation Trust", "pb:nhs-rnq"),
+        ("KETTERING GENERAL HOSPITAL NHS FOUNDATION TRUST", "pb:nhs-rnq"),
+        ("NHS  Lothian", "pb:nhs-s08000024"),
+        ("Hywel Dda University Health Board", "pb:nhs-7a2"),
+        ("Lancashire Constabulary", "pb:police-e23000003"),
+        ("North Yorkshire Police", "pb:police-e23000009"),
+        ("Police Scotland", "pb:police-s23000009"),
+        ("Scottish Fire and Rescue Service", "pb:fire-s38000001"),
+        ("Mid & West Wales Fire & Rescue", "pb:fire-w25000002"),
+        ("Llywodraeth Cymru / Welsh Government", "pb:gov-welsh-government"),
+        ("Department for Education", "pb:gov-department-for-education"),
         ("Ministry of Housing, Communities and Local Government",
-         "pb:ministry-of-housing-communities-and-local-government", "central_government"),
+         "pb:gov-ministry-of-housing-communities-local-government"),
+        ("NHS Wales Shared Services Partnership-Procurement Services",
+         "pb:nhs-wales-shared-services-partnership"),
+        ("North York Moors National Park Authority", "pb:npa-north-york-moors"),
     ],
 )  # fmt: skip
-def test_statutory_names_are_recognised(name: str, node_id: str, body_type: str) -> None:
-    found = recognise({"name": name, "roles": ["buyer"]})
-    assert found is not None
-    assert (found[0], found[2]) == (node_id, body_type)
-    assert found[1] == " ".join(name.split())
+def test_register_bodies_are_placed_by_name(resolver: Resolver, name: str, node_id: str) -> None:
+    found = place(resolver, name)
+    assert found.ids == (node_id,), (found, resolver.labels.get(node_id))
+    assert node_id in resolver.unstored  # known from the register, not a node of the graph yet
 
 
 @pytest.mark.parametrize(
     "name",
     [
-        "DfTc - Department for Transport",  # a department's unit, not its name
         "Welland Procurement Unit",
-        "NHS Supply Chain",  # a buying organisation, not a health board
-        "NHS Somewhere",  # not one of the 14 Scottish boards
+        "NHS Supply Chain",  # a buying organisation, not in a register of health bodies
+        "NHS Somewhere",
         "University Of Worcester",
         "LONDON & QUADRANT HOUSING TRUST",
         "police",
-        "",
-        "x" * 500,
     ],
 )
-def test_anything_looser_is_left_unresolved(name: str) -> None:
-    assert recognise({"name": name}) is None
+def test_names_no_register_holds_are_refused(resolver: Resolver, name: str) -> None:
+    assert not place(resolver, name).placed
 
 
-def test_a_government_register_identifier_is_enough() -> None:
-    found = recognise({"name": "Ofcom", "identifier": {"scheme": "GB-GOR", "id": "OT385"}})
-    assert found == ("pb:ofcom", "Ofcom", "central_government", "GB-GOR OT385")
-    # ... but not a malformed one
-    assert recognise({"name": "Ofcom", "identifier": {"scheme": "GB-GOR", "id": "x; y"}}) is None
+def test_register_identifiers() -> None:
+    assert identified({"identifier": {"scheme": "GB-GOR", "id": "D6"}}) == (
+        "pb:gov-department-for-education"
+    )
+    assert identified({"identifier": {"scheme": "GB-NHS", "id": "rnq"}}) == "pb:nhs-rnq"
+    assert identified({"identifier": {"scheme": "GB-GOR", "id": "x; y"}}) is None
+    assert identified({"identifier": {"scheme": "GB-COH", "id": "D6"}}) is None
+    assert identified({"name": "no identifier"}) is None
