@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from api import create_app
 from graph import NetworkXStore, Settings
-from loaders.buyers import PARTNER_KINDS, clean, place
+from loaders.buyers import clean, place, resolver_for
 from loaders.ocds_read import iter_releases
-from loaders.resolve import Resolver, names_file, read_variants
+from loaders.resolve import Resolver
 
 COUNCIL_BUYERS = {
     "Aberdeen City Council": "S12000033",
@@ -99,7 +99,7 @@ COUNCIL_BUYERS["East Herts Council"] = "E07000242"
 @pytest.fixture(scope="module")
 def resolver(bundled_home: Path) -> Resolver:
     store = NetworkXStore(bundled_home)
-    return Resolver.build(store.iter_nodes(), read_variants(names_file()), kinds=PARTNER_KINDS)
+    return resolver_for(store.iter_nodes())
 
 
 @pytest.mark.parametrize(
