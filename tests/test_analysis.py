@@ -251,7 +251,9 @@ def test_every_command_on_both_backends(
         assert any(d.startswith("ons-") for d in output["data"]["datasets"])
         assert "parameters" in output
     assert outputs["path"]["found"] is True
-    assert {c["members"][0]["id"][:3] for c in outputs["candidates"]["candidates"]} == {"W06"}
+    assert {c["members"][0]["id"][:3] for c in outputs["candidates"]["candidates"]["items"]} == {
+        "W06"
+    }
     bad = run_cli(loaded_home, "clusters", "--weight", "friendship=2", env=env)
     assert bad.returncode == 1 and "unknown weight friendship" in bad.stderr
 
