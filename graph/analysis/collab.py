@@ -95,21 +95,76 @@ _GROUPS: dict[str, tuple[LinkKind, NodeKind]] = {
 }
 
 
-def groups(G: nx.MultiDiGraph[str]) -> dict[str, dict[str, list[str]]]:
-    """For each kind of evidence, each arrangement (or PBO, or CA) with its organisations, in
-    sorted order: ``{"shared_service": {"ss:x": ["E06...", "E07..."]}, ...}``."""
+@dataclass(frozen=True, slots=True)
+class LinkScan:
+    """What one pass over the stored graph's links finds for the collaboration graph.
+
+    Attributes
+    ----------
+    groups
+        As ``groups(G)``: for each kind of evidence, each arrangement (or PBO, or CA) with its
+        organisations, in sorted order.
+    border_from, border_to
+        The two ends of every ``borders`` link, in ``G``'s edge order (any kind of node).
+    within
+        Every ``within`` link as ``(node, area)``, in ``G``'s edge order (``regions`` reads them).
+    """
+
+    groups: dict[str, dict[str, list[str]]]
+    border_from: list[str]
+    border_to: list[str]
+    within: list[tuple[str, str]]
+
+
+def link_scan(G: nx.MultiDiGraph[str]) -> LinkScan:
+    """The groups, borders and ``within`` links of ``G``, found in one pass over its links.
+
+    Parameters
+    ----------
+    G
+        The stored graph, as ``GraphStore.graph`` gives it.
+
+    Returns
+    -------
+    LinkScan
+        What the pass found; its ``groups`` are ``groups(G)``.
+    """
     found: dict[str, dict[str, set[str]]] = {name: defaultdict(set) for name in _GROUPS}
     wanted = {str(link): (name, str(target)) for name, (link, target) in _GROUPS.items()}
     kind_of: dict[str, Any] = {n: d.get("kind") for n, d in G.nodes(data=True)}
     organisations = {str(k) for k in ORGANISATION_KINDS}
+    border, within_key = str(LinkKind.BORDERS), str(LinkKind.WITHIN)
+    border_from: list[str] = []
+    border_to: list[str] = []
+    within: list[tuple[str, str]] = []
+    add_from, add_to = border_from.append, border_to.append
     for u, v, key in G.edges(keys=True):
-        entry = wanted.get(key)
-        if entry is not None and kind_of[v] == entry[1] and kind_of[u] in organisations:
+        if key == border:
+            add_from(u)
+            add_to(v)
+        elif key == within_key:
+            within.append((u, v))
+        elif (
+            (entry := wanted.get(key)) is not None
+            and kind_of[v] == entry[1]
+            and kind_of[u] in organisations
+        ):
             found[entry[0]][v].add(u)
-    return {
-        name: {group: sorted(members) for group, members in sorted(by.items())}
-        for name, by in found.items()
-    }
+    return LinkScan(
+        groups={
+            name: {group: sorted(members) for group, members in sorted(by.items())}
+            for name, by in found.items()
+        },
+        border_from=border_from,
+        border_to=border_to,
+        within=within,
+    )
+
+
+def groups(G: nx.MultiDiGraph[str]) -> dict[str, dict[str, list[str]]]:
+    """For each kind of evidence, each arrangement (or PBO, or CA) with its organisations, in
+    sorted order: ``{"shared_service": {"ss:x": ["E06...", "E07..."]}, ...}``."""
+    return link_scan(G).groups
 
 
 def collaboration_graph(G: nx.MultiDiGraph[str], weights: Weights | None = None) -> nx.Graph[str]:
@@ -126,8 +181,9 @@ def collaboration_graph(G: nx.MultiDiGraph[str], weights: Weights | None = None)
         for node, data in G.nodes(data=True)
         if data.get("kind") in ORGANISATION_KINDS
     )
+    scan = link_scan(G)
     pairs: dict[tuple[str, str], list[tuple[str, str, float]]] = defaultdict(list)
-    for name, by_group in groups(G).items():
+    for name, by_group in scan.groups.items():
         weight = getattr(weights, name)
         if weight <= 0:
             continue
@@ -139,9 +195,8 @@ def collaboration_graph(G: nx.MultiDiGraph[str], weights: Weights | None = None)
                 pairs[pair].append((name, group, share))
     if weights.borders > 0:
         border = ("borders", "", weights.borders)
-        key = str(LinkKind.BORDERS)
-        for u, v, k in G.edges(keys=True):
-            if k == key and u in C and v in C:
+        for u, v in zip(scan.border_from, scan.border_to, strict=True):
+            if u in C and v in C:
                 pairs[(u, v) if u < v else (v, u)].append(border)
     edges = []
     for pair in sorted(pairs):

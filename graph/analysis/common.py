@@ -3,6 +3,8 @@ each node is, which councils are in which combined authority."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import networkx as nx
 
 from graph.analysis.collab import groups
@@ -34,13 +36,26 @@ def targets(G: nx.MultiDiGraph[str], node: str, kind: LinkKind, target: NodeKind
     )
 
 
-def regions(G: nx.MultiDiGraph[str]) -> dict[str, str]:
-    """Every node ``within`` a region with that region, and others within a nation with it."""
+def regions(
+    G: nx.MultiDiGraph[str], within: Iterable[tuple[str, str]] | None = None
+) -> dict[str, str]:
+    """Every node ``within`` a region with that region, and others within a nation with it.
+
+    Parameters
+    ----------
+    G
+        The stored graph.
+    within
+        Its ``within`` links as ``(node, area)`` in its edge order, when the caller has them
+        (``link_scan(G).within``); otherwise they are read from ``G``.
+    """
+    if within is None:
+        key = str(LinkKind.WITHIN)
+        within = ((u, v) for u, v, k in G.edges(keys=True) if k == key)
     found: dict[str, str] = {}
     kinds = {str(NodeKind.REGION): 0, str(NodeKind.NATION): 1}
-    within = str(LinkKind.WITHIN)
-    for u, v, key in G.edges(keys=True):
-        rank = kinds.get(str(G.nodes[v].get("kind"))) if key == within else None
+    for u, v in within:
+        rank = kinds.get(str(G.nodes[v].get("kind")))
         if rank is not None and (u not in found or rank < kinds[G.nodes[found[u]]["kind"]]):
             found[u] = v
     return found

@@ -13,6 +13,8 @@ from typing import Any
 
 import igraph as ig
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
 from graph.errors import InvalidInput
 
@@ -46,6 +48,37 @@ def to_igraph(
     g = ig.Graph(n=len(names), edges=[(a, b) for a, b, _ in edges])
     g.vs["name"] = names
     g.es["weight"] = [w for _, _, w in edges]
+    return g
+
+
+def pairs_to_igraph(
+    names: list[str],
+    source: npt.NDArray[np.int64],
+    target: npt.NDArray[np.int64],
+    weight: npt.NDArray[np.float64],
+) -> ig.Graph:
+    """The graph of vertices ``names`` and edges ``(source[i], target[i])`` weighing
+    ``weight[i]``, made in one call; an edge weighing 0 is left out (as ``to_igraph`` does).
+
+    Parameters
+    ----------
+    names
+        The vertices' names, in vertex order.
+    source, target
+        The two ends of each edge, as indices into ``names``, in edge order.
+    weight
+        Each edge's weight.
+
+    Returns
+    -------
+    igraph.Graph
+        With ``name`` on the vertices and ``weight`` on the edges.
+    """
+    keep = weight > 0
+    edges = zip(source[keep].tolist(), target[keep].tolist(), strict=True)
+    g = ig.Graph(n=len(names), edges=edges)
+    g.vs["name"] = names
+    g.es["weight"] = weight[keep].tolist()
     return g
 
 
