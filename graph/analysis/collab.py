@@ -27,7 +27,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from itertools import combinations
+from itertools import combinations, repeat
 from typing import Any
 
 import networkx as nx
@@ -101,17 +101,24 @@ class LinkScan:
 
     Attributes
     ----------
+    kinds
+        Each node's kind, in ``G``'s node order.
     groups
         As ``groups(G)``: for each kind of evidence, each arrangement (or PBO, or CA) with its
         organisations, in sorted order.
+    nodes
+        ``G``'s nodes, in the order of its adjacency (``G.adjacency()``).
     border_from, border_to
-        The two ends of every ``borders`` link, in ``G``'s edge order (any kind of node).
+        The two ends of every ``borders`` link (between any kinds of node), in ``G``'s edge
+        order: where it is from as a position in ``nodes``, where it goes to as a node.
     within
         Every ``within`` link as ``(node, area)``, in ``G``'s edge order (``regions`` reads them).
     """
 
+    kinds: dict[str, Any]
     groups: dict[str, dict[str, list[str]]]
-    border_from: list[str]
+    nodes: list[str]
+    border_from: list[int]
     border_to: list[str]
     within: list[tuple[str, str]]
 
@@ -134,27 +141,37 @@ def link_scan(G: nx.MultiDiGraph[str]) -> LinkScan:
     kind_of: dict[str, Any] = {n: d.get("kind") for n, d in G.nodes(data=True)}
     organisations = {str(k) for k in ORGANISATION_KINDS}
     border, within_key = str(LinkKind.BORDERS), str(LinkKind.WITHIN)
-    border_from: list[str] = []
+    nodes: list[str] = []
+    border_from: list[int] = []
     border_to: list[str] = []
     within: list[tuple[str, str]] = []
-    add_from, add_to = border_from.append, border_to.append
-    for u, v, key in G.edges(keys=True):
-        if key == border:
-            add_from(u)
-            add_to(v)
-        elif key == within_key:
-            within.append((u, v))
-        elif (
-            (entry := wanted.get(key)) is not None
-            and kind_of[v] == entry[1]
-            and kind_of[u] in organisations
-        ):
-            found[entry[0]][v].add(u)
+    for i, (u, out) in enumerate(G.adjacency()):  # out: the nodes its links go to, and kinds
+        nodes.append(u)
+        near = [v for v, keys in out.items() if border in keys]
+        if near:
+            border_from += repeat(i, len(near))
+            border_to += near
+            if len(near) == len(out) and len(near) == sum(map(len, out.values())):
+                continue  # borders alone, one link to each (most nodes of a large graph)
+        for v, keys in [
+            (v, keys) for v, keys in out.items() if len(keys) > 1 or border not in keys
+        ]:
+            for key in keys:
+                if key == within_key:
+                    within.append((u, v))
+                elif (
+                    (entry := wanted.get(key)) is not None
+                    and kind_of[v] == entry[1]
+                    and kind_of[u] in organisations
+                ):
+                    found[entry[0]][v].add(u)
     return LinkScan(
+        kinds=kind_of,
         groups={
             name: {group: sorted(members) for group, members in sorted(by.items())}
             for name, by in found.items()
         },
+        nodes=nodes,
         border_from=border_from,
         border_to=border_to,
         within=within,
@@ -195,7 +212,8 @@ def collaboration_graph(G: nx.MultiDiGraph[str], weights: Weights | None = None)
                 pairs[pair].append((name, group, share))
     if weights.borders > 0:
         border = ("borders", "", weights.borders)
-        for u, v in zip(scan.border_from, scan.border_to, strict=True):
+        for i, v in zip(scan.border_from, scan.border_to, strict=True):
+            u = scan.nodes[i]
             if u in C and v in C:
                 pairs[(u, v) if u < v else (v, u)].append(border)
     edges = []

@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
-from graph.analysis.collab import ORGANISATION_KINDS, Weights, link_scan
+from graph.analysis.collab import ORGANISATION_KINDS, LinkScan, Weights, link_scan
 from graph.analysis.common import regions
 
 Ints = npt.NDArray[np.int64]
@@ -94,7 +94,7 @@ def weighted_pairs(G: nx.MultiDiGraph[str], weights: Weights | None = None) -> P
     """
     weights = weights or Weights()
     scan = link_scan(G)
-    in_order = [n for n, d in G.nodes(data=True) if d.get("kind") in ORGANISATION_KINDS]
+    in_order = [node for node, kind in scan.kinds.items() if kind in ORGANISATION_KINDS]
     organisations = sorted(in_order)
     n = len(organisations)
     index = {name: i for i, name in enumerate(organisations)}
@@ -102,14 +102,9 @@ def weighted_pairs(G: nx.MultiDiGraph[str], weights: Weights | None = None) -> P
     shares: list[Floats] = []
     is_ca: list[npt.NDArray[np.bool_]] = []
     if weights.borders > 0:  # "borders" sorts before every other kind of evidence
-        ends = [
-            np.fromiter(map(index.get, side, repeat(-1)), dtype=np.int64, count=len(side))
-            for side in (scan.border_from, scan.border_to)
-        ]
-        both = (ends[0] >= 0) & (ends[1] >= 0)
-        u, v = ends[0][both], ends[1][both]
+        u, v = _border_ends(scan, index)
         keys.append(np.minimum(u, v) * n + np.maximum(u, v))
-        shares.append(np.full(len(u), weights.borders))
+        shares.append(np.full(len(u), weights.borders, dtype=np.float64))
         is_ca.append(np.zeros(len(u), dtype=np.bool_))
     evidence, group, member, share = _evidence(scan.groups, weights, index)
     group_keys, group_of = _group_pairs(group, member, len(evidence), n)
@@ -117,14 +112,21 @@ def weighted_pairs(G: nx.MultiDiGraph[str], weights: Weights | None = None) -> P
     shares.append(share[group_of])
     ca_groups = np.array([kind == "combined_authority" for kind, _ in evidence], dtype=np.bool_)
     is_ca.append(ca_groups[group_of])
-    all_keys = np.concatenate(keys)
-    all_shares = np.concatenate(shares)
-    pair_keys, inverse = np.unique(all_keys, return_inverse=True)
-    weight = _sums(inverse, all_shares, len(pair_keys))
-    ca = np.concatenate(is_ca)
-    without_ca = _sums(inverse[~ca], all_shares[~ca], len(pair_keys))
+    every_key = np.concatenate(keys)
+    order = np.argsort(every_key, kind="stable")  # each pair's evidence stays in its order
+    every_key = every_key[order]
+    first = np.ones(len(every_key), dtype=np.bool_)
+    first[1:] = every_key[1:] != every_key[:-1]
+    pair_keys = every_key[first]
+    pair = np.cumsum(first) - 1
+    every_share = np.concatenate(shares)[order]
+    ca = np.concatenate(is_ca)[order]
+    weight = _sums(pair, every_share, len(pair_keys))
+    without_ca = _sums(pair[~ca], every_share[~ca], len(pair_keys))
     lo, hi = pair_keys // max(n, 1), pair_keys % max(n, 1)
-    kept = np.unique(np.concatenate([lo, hi]))
+    shares_something = np.zeros(n, dtype=np.bool_)
+    shares_something[lo] = shares_something[hi] = True
+    kept = np.flatnonzero(shares_something)
     compact = np.full(n, -1, dtype=np.int64)
     compact[kept] = np.arange(len(kept))
     names = [organisations[i] for i in kept.tolist()]
@@ -142,6 +144,16 @@ def weighted_pairs(G: nx.MultiDiGraph[str], weights: Weights | None = None) -> P
         groups=scan.groups,
         regions=regions(G, scan.within),
     )
+
+
+def _border_ends(scan: LinkScan, index: dict[str, int]) -> tuple[Ints, Ints]:
+    """The two ends (indices) of every border between two organisations of ``index``."""
+    at = np.fromiter(map(index.get, scan.nodes, repeat(-1)), dtype=np.int64, count=len(scan.nodes))
+    u = at[np.array(scan.border_from, dtype=np.int64)]
+    to = scan.border_to
+    v = np.fromiter(map(index.get, to, repeat(-1)), dtype=np.int64, count=len(to))
+    both = (u >= 0) & (v >= 0)
+    return u[both], v[both]
 
 
 def _evidence(
@@ -187,21 +199,20 @@ def _group_pairs(group: Ints, member: Ints, count: int, n: int) -> tuple[Ints, I
     return np.concatenate(keys)[order], groups_of[order]
 
 
-def _sums(inverse: npt.NDArray[np.intp], shares: Floats, size: int) -> Floats:
-    """For each of ``size`` pairs, the sum of its ``shares`` (``inverse`` gives each share's
-    pair) in their order, as Python's ``sum`` adds them: numpy adds one or two terms the same
-    way on every Python version; ``sum`` itself adds three or more (since Python 3.12 it
-    compensates rounding errors)."""
-    total = np.bincount(inverse, weights=shares, minlength=size).astype(np.float64, copy=False)
-    counts = np.bincount(inverse, minlength=size)
-    (long,) = np.nonzero(counts[inverse] >= 3)
+def _sums(pair: Ints, shares: Floats, size: int) -> Floats:
+    """For each of ``size`` pairs, the sum of its ``shares`` (``pair`` gives each share's pair;
+    a pair's shares are together, in the order they are added), as Python's ``sum`` adds them:
+    numpy adds one or two terms the same way on every Python version; ``sum`` itself adds three
+    or more (since Python 3.12 it compensates rounding errors)."""
+    total = np.bincount(pair, weights=shares, minlength=size).astype(np.float64, copy=False)
+    counts = np.bincount(pair, minlength=size)
+    (long,) = np.nonzero(counts[pair] >= 3)
     if len(long):
-        long = long[np.argsort(inverse[long], kind="stable")]
-        pair = inverse[long]
+        of = pair[long]
         values = shares[long].tolist()
-        cuts = (np.flatnonzero(np.diff(pair)) + 1).tolist()
+        cuts = (np.flatnonzero(of[1:] != of[:-1]) + 1).tolist()
         starts, ends = [0, *cuts], [*cuts, len(values)]
-        total[pair[starts]] = [sum(values[a:b]) for a, b in zip(starts, ends, strict=True)]
+        total[of[starts]] = [sum(values[a:b]) for a, b in zip(starts, ends, strict=True)]
     return total
 
 
