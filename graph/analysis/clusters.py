@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 
 from graph.analysis.collab import Weights
-from graph.analysis.common import ca_members, name_of, node_ref
+from graph.analysis.common import ca_members, name_of, node_ref, node_refs
 from graph.analysis.detection import METHODS, Partition, compare, detect, pairs_to_igraph
 from graph.analysis.pairs import Pairs, weighted_pairs
 from graph.analysis.spec import WEIGHTS, Analysis, Param
@@ -57,7 +57,7 @@ def clusters(
             {
                 "cluster": number + 1,
                 "size": len(group),
-                "members": [node_ref(G, n) for n in group],
+                "members": node_refs(G, group),
                 "internal_weight": round(internal[number], 3),
                 "regions": {name_of(G, r): c for r, c in in_region.most_common()},
                 "evidence": [

@@ -24,6 +24,29 @@ def node_ref(G: nx.MultiDiGraph[str], node: str) -> dict[str, str]:
     return {"id": node, "name": name_of(G, node), "kind": str(G.nodes[node].get("kind", ""))}
 
 
+def node_refs(G: nx.MultiDiGraph[str], nodes: Iterable[str]) -> list[dict[str, str]]:
+    """``node_ref`` of each of ``nodes``, all in ``G``, with one look-up each.
+
+    Parameters
+    ----------
+    G
+        The stored graph.
+    nodes
+        Nodes of ``G``.
+
+    Returns
+    -------
+    list of dict
+        ``{"id", "name", "kind"}`` of each node, in order.
+    """
+    data = G.nodes
+    return [
+        {"id": node, "name": str(d.get("name", node)), "kind": str(d.get("kind", ""))}
+        for node in nodes
+        for d in (data[node],)
+    ]
+
+
 def councils(G: nx.MultiDiGraph[str]) -> list[str]:
     return sorted(n for n, d in G.nodes(data=True) if d.get("kind") == NodeKind.COUNCIL)
 

@@ -75,10 +75,11 @@ def pairs_to_igraph(
         With ``name`` on the vertices and ``weight`` on the edges.
     """
     keep = weight > 0
-    edges = zip(source[keep].tolist(), target[keep].tolist(), strict=True)
-    g = ig.Graph(n=len(names), edges=edges)
+    if not keep.all():
+        source, target, weight = source[keep], target[keep], weight[keep]
+    g = ig.Graph(n=len(names), edges=zip(source.tolist(), target.tolist(), strict=True))
     g.vs["name"] = names
-    g.es["weight"] = weight[keep].tolist()
+    g.es["weight"] = weight.tolist()
     return g
 
 

@@ -45,7 +45,8 @@ class Pairs:
     weight
         Each edge's weight, as ``collaboration_graph`` gives it.
     weight_without_ca
-        Each edge's weight without its combined-authority evidence (0 for an edge with no other).
+        Each edge's weight without its combined-authority evidence (0 for an edge with no other;
+        ``weight`` itself when there is no combined-authority evidence).
     evidence
         ``(kind, via)`` of every arrangement, PBO or combined authority that gives evidence (a
         weight above 0 and two members or more), sorted.
@@ -122,7 +123,7 @@ def weighted_pairs(G: nx.MultiDiGraph[str], weights: Weights | None = None) -> P
     every_share = np.concatenate(shares)[order]
     ca = np.concatenate(is_ca)[order]
     weight = _sums(pair, every_share, len(pair_keys))
-    without_ca = _sums(pair[~ca], every_share[~ca], len(pair_keys))
+    without_ca = _sums(pair[~ca], every_share[~ca], len(pair_keys)) if ca.any() else weight
     lo, hi = pair_keys // max(n, 1), pair_keys % max(n, 1)
     shares_something = np.zeros(n, dtype=np.bool_)
     shares_something[lo] = shares_something[hi] = True
@@ -174,7 +175,7 @@ def _evidence(
                 continue
             evidence.append((kind, via))
             sizes.append(len(names))
-            members.extend(index[m] for m in names)
+            members += map(index.__getitem__, names)
             share.append(weight / (len(names) - 1))
     group = np.repeat(np.arange(len(sizes), dtype=np.int64), np.array(sizes, dtype=np.int64))
     return evidence, group, np.array(members, dtype=np.int64), np.array(share, dtype=np.float64)
