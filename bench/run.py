@@ -14,7 +14,9 @@ Scenarios:
   same answer from the whole graph, and search itself;
 - ocds_*: 1,000,000 synthetic releases (``bench/ocds_synthetic.py``) parsed alone, against the
   floor of decoding the same lines with orjson, and loaded in full into each backend on top of
-  the bundled graph; peak memory must stay under 500 MiB.
+  the bundled graph; peak memory must stay under 500 MiB;
+- analysis_*: every analysis on the bundled graph, and ``clusters`` on a 1,000,000-link graph
+  against igraph's Louvain alone on the same graph (``bench/analysis_scenarios.py``).
 
 ``python bench/run.py --only ocds_parse,ocds_embedded`` runs some scenarios and keeps the
 stored results of the others.
@@ -29,7 +31,6 @@ import json
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -41,13 +42,17 @@ from typing import Any
 import httpx
 import networkx as nx
 import orjson
+from analysis_scenarios import (
+    analysis_report,
+    scenario_analysis_bundled,
+    scenario_analysis_synthetic,
+)
+from measure import LINKS, NODES, peak_mib
 from neo4j import GraphDatabase
 from ocds_synthetic import write_releases
 from playwright.sync_api import sync_playwright
 
 from graph import Neo4jStore, NetworkXStore, analysis, queries
-from graph.analysis.collab import collaboration_graph
-from graph.analysis.detection import to_igraph
 from graph.search import search
 from loaders import bundled_files, load_bundled, load_files
 from loaders.buyers import PARTNER_KINDS
@@ -57,12 +62,6 @@ from loaders.resolve import Resolver, names_file, read_variants
 from visualise.maps import MapOptions, render, select
 
 HERE = Path(__file__).resolve().parent
-NODES = 100_000
-LINKS = 1_000_000
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def scenario_bundled(work: Path) -> dict[str, Any]:
@@ -295,115 +294,6 @@ def scenario_ocds_embedded(work: Path) -> dict[str, Any]:
 def scenario_neo4j_ocds(work: Path) -> dict[str, Any]:
     with neo4j_store() as store:
         return _ocds_load(work, store)
-
-
-def scenario_analysis_bundled(work: Path) -> dict[str, Any]:
-    """Every analysis on the bundled UK graph."""
-    with NetworkXStore(work / "store") as store:
-        load_bundled(store)
-        t = time.perf_counter()
-        G = store.graph(date.today())
-        times = {"graph": time.perf_counter() - t}
-    calls = {
-        "clusters": lambda: analysis.clusters(G),
-        "candidates": lambda: analysis.candidates(G),
-        "recommend": lambda: analysis.recommend(G, "E08000035"),
-        "brokers": lambda: analysis.brokers(G),
-        "gaps": lambda: analysis.gaps(G),
-        "path": lambda: analysis.path(G, "E08000035", "S12000036"),
-    }
-    for name, call in calls.items():
-        t = time.perf_counter()
-        call()
-        times[name] = time.perf_counter() - t
-    return {
-        "nodes": G.number_of_nodes(),
-        "links": G.number_of_edges(),
-        "seconds": times,
-        "peak_mib": peak_mib(),
-    }
-
-
-ORGANISATIONS = 90_000
-ARRANGEMENTS = NODES - ORGANISATIONS
-COMMUNITY = 90
-
-
-def synthetic_collaboration(seed: int = 1) -> nx.MultiDiGraph[str]:
-    """100,000 nodes and 1,000,000 links shaped like the real graph: 90,000 councils in
-    communities of 90 that border mostly within their community, and 10,000 shared services of
-    about 10 partners, mostly from one community."""
-    rng = random.Random(seed)
-    G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    ids = [f"E06{i:06d}" for i in range(ORGANISATIONS)]
-    for i in ids:
-        G.add_node(i, kind="council", name=i, council_type="unitary")
-    links = 0
-    for a in range(ARRANGEMENTS):
-        service = f"ss:s{a}"
-        G.add_node(service, kind="shared_service", name=service, category="legal")
-        base = rng.randrange(ORGANISATIONS // COMMUNITY) * COMMUNITY
-        for _ in range(10):
-            member = (
-                base + rng.randrange(COMMUNITY)
-                if rng.random() < 0.9
-                else rng.randrange(ORGANISATIONS)
-            )
-            if not G.has_edge(ids[member], service):
-                G.add_edge(ids[member], service, key="partner_in", role="partner")
-                links += 1
-    seen: set[tuple[int, int]] = set()
-    while links < LINKS:
-        a = rng.randrange(ORGANISATIONS)
-        b = (
-            (a // COMMUNITY) * COMMUNITY + rng.randrange(COMMUNITY)
-            if rng.random() < 0.95
-            else rng.randrange(ORGANISATIONS)
-        )
-        pair = (min(a, b), max(a, b))
-        if a != b and pair not in seen:
-            seen.add(pair)
-            G.add_edge(ids[pair[0]], ids[pair[1]], key="borders")
-            links += 1
-    return G
-
-
-def scenario_analysis_synthetic(work: Path) -> dict[str, Any]:
-    """Clusters and recommendations at scale, against igraph's multilevel (Louvain) on the same
-    collaboration graph, given to it ready-made."""
-    t = time.perf_counter()
-    G = synthetic_collaboration()
-    build = time.perf_counter() - t
-    t = time.perf_counter()
-    result = analysis.clusters(G, runs=1)
-    ours = time.perf_counter() - t
-    C = collaboration_graph(G)
-    C.remove_nodes_from([n for n in list(C) if C.degree(n) == 0])
-    g = to_igraph(C)
-    t = time.perf_counter()
-    peer = g.community_multilevel(weights="weight")
-    peer_s = time.perf_counter() - t
-    t = time.perf_counter()
-    collaboration_graph(G)
-    collab_s = time.perf_counter() - t
-    t = time.perf_counter()
-    recommended = analysis.recommend(G, "E06000000")
-    recommend_s = time.perf_counter() - t
-    return {
-        "nodes": G.number_of_nodes(),
-        "links": G.number_of_edges(),
-        "build_s": build,
-        "clusters_s": ours,
-        "clusters": len(result["clusters"]),
-        "modularity": result["modularity"],
-        "igraph_s": peer_s,
-        "igraph_modularity": g.modularity(peer.membership, weights="weight"),
-        "ratio": ours / peer_s,
-        "collaboration_graph_s": collab_s,
-        "recommend_s": recommend_s,
-        "recommendations": len(recommended["recommendations"]),
-        "peak_mib": peak_mib(),
-    }
 
 
 API_READS = {
@@ -849,39 +739,6 @@ concurrent clients on the mix of all of them for {API_SECONDS} s.
 
 On Neo4j every request asks the server for the data version (one round trip) before it uses
 the cached graph; a cached analysis costs that round trip and the JSON.
-"""
-
-
-def analysis_report(results: dict[str, Any]) -> str:
-    if not {"analysis_bundled", "analysis_synthetic"} <= set(results):
-        return ""
-    ab, asy = results["analysis_bundled"], results["analysis_synthetic"]
-    rows = "\n".join(f"| {name} | {s:.3f} s |" for name, s in ab["seconds"].items())
-    return f"""
-## Analysis
-
-Every analysis on the bundled UK graph ({ab["nodes"]:,} nodes, {ab["links"]:,} links as at
-today; peak memory {ab["peak_mib"]:.0f} MiB). `graph` is taking the graph from the store;
-each analysis builds its collaboration graph itself.
-
-| analysis | time |
-|---|---|
-{rows}
-
-Synthetic graph: {asy["nodes"]:,} nodes, {asy["links"]:,} links (90,000 councils in communities
-of 90, 10,000 shared services of 10 partners, borders mostly within a community), built in
-{asy["build_s"]:.0f} s.
-
-| scenario | partnermap | peer | ratio | peak memory |
-|---|---|---|---|---|
-| clusters (collaboration graph, Louvain in igraph, evidence, CA fit) | {asy["clusters_s"]:.1f} s, {asy["clusters"]:,} clusters, modularity {asy["modularity"]} | igraph `community_multilevel` on the ready-made graph {asy["igraph_s"]:.1f} s, modularity {asy["igraph_modularity"]:.4f} | {asy["ratio"]:.1f}x | {asy["peak_mib"]:,.0f} MiB |
-| building the weighted collaboration graph from the 1,000,000 links (part of clusters) | {asy["collaboration_graph_s"]:.1f} s | | | |
-| recommendations for one council (its two-step neighbourhood) | {asy["recommend_s"] * 1000:.0f} ms, {asy["recommendations"]} recommendations | | | |
-
-The clusters time is building the collaboration graph once, igraph's Louvain on it, and
-explaining every cluster (its evidence, regions, and the combined-authority fit, which runs
-Louvain again without combined-authority evidence); the ratio is that whole against igraph's
-Louvain alone on a graph handed to it ready-made.
 """
 
 

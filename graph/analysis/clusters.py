@@ -7,15 +7,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from graph.analysis.collab import Weights, collaboration_graph
-from graph.analysis.common import ca_members, name_of, node_ref, regions
-from graph.analysis.detection import METHODS, compare, detect, to_igraph
+from graph.analysis.collab import Weights
+from graph.analysis.common import ca_members, name_of, node_ref, node_refs
+from graph.analysis.detection import METHODS, Partition, compare, detect, pairs_to_igraph
+from graph.analysis.pairs import Pairs, weighted_pairs
 from graph.analysis.spec import WEIGHTS, Analysis, Param
 from graph.lazy import lazy_module
 
 if TYPE_CHECKING:
     import networkx as nx
+    import numpy as np
 else:
+    np = lazy_module("numpy")
     nx = lazy_module("networkx")
 
 
@@ -31,10 +34,8 @@ def clusters(
     """Communities of the collaboration graph, with modularity, stability across ``runs``
     seeds, the evidence inside each, and how well combined authorities fit them."""
     weights = weights or Weights()
-    C = collaboration_graph(G, weights)
-    isolated = [n for n in C if C.degree(n) == 0]
-    C.remove_nodes_from(isolated)
-    g = to_igraph(C)
+    P = weighted_pairs(G, weights)
+    g = pairs_to_igraph(P.names, P.source, P.target, P.weight)
     best = detect(g, method, seed, resolution)
     others = [detect(g, method, seed + i, resolution) for i in range(1, max(runs, 1))]
     if g.vcount() == 0:
@@ -48,19 +49,11 @@ def clusters(
         "modularity_range": [min([best.modularity, *(o.modularity for o in others)]),
                              max([best.modularity, *(o.modularity for o in others)])],
     }  # fmt: skip
-    label = dict(zip(best.names, best.membership, strict=True))
     members: dict[int, list[str]] = defaultdict(list)
-    for name in best.names:
-        members[label[name]].append(name)
-    internal: dict[int, float] = defaultdict(float)
-    evidence: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
-    for u, v, data in C.edges(data=True):
-        if (number := label[u]) == label[v]:
-            internal[number] += data["weight"]
-            for kind, via, _ in data["evidence"]:
-                if kind != "borders":
-                    evidence[number][(kind, via)] += 1
-    region = regions(G)
+    for name, number in zip(best.names, best.membership, strict=True):
+        members[number].append(name)
+    internal, evidence = _inside(P, best.membership)
+    region = P.regions
     found = []
     for number in sorted(members):
         group = members[number]
@@ -69,47 +62,92 @@ def clusters(
             {
                 "cluster": number + 1,
                 "size": len(group),
-                "members": [node_ref(G, n) for n in group],
+                "members": node_refs(G, group),
                 "internal_weight": round(internal[number], 3),
                 "regions": {name_of(G, r): c for r, c in in_region.most_common()},
                 "evidence": [
                     {**node_ref(G, via), "evidence": kind, "pairs": pairs}
-                    for (kind, via), pairs in sorted(
-                        evidence[number].items(), key=lambda x: (-x[1], x[0])
-                    )[:10]
+                    for kind, via, pairs in evidence[number]
                 ],
             }
         )
+    fit = _fit_labels(P, best, method, seed, resolution)
     return {
         "parameters": {"method": method, "seed": seed, "resolution": resolution, "runs": runs,
                        "weights": weights.as_dict()},
-        "organisations": C.number_of_nodes(),
-        "isolated": len(isolated),
+        "organisations": len(P.names),
+        "isolated": P.isolated,
         "modularity": round(best.modularity, 4),
         "stability": _rounded(stability),
         "clusters": found,
-        "combined_authority_fit": ca_fit(G, _fit_labels(C, method, seed, resolution)),
+        "combined_authority_fit": ca_fit(G, fit, ca_members(G, P.groups)),
     }  # fmt: skip
 
 
-def _fit_labels(C: nx.Graph[str], method: str, seed: int, resolution: float) -> dict[str, int]:
+def _inside(
+    P: Pairs, membership: list[int], top: int = 10
+) -> tuple[list[float], list[list[tuple[str, str, int]]]]:
+    """For each cluster of ``membership`` (labels of ``P.names``): the weight of the edges
+    inside it, and its ``top`` arrangements by pairs of members inside it.
+
+    The weights are added edge by edge in the order the NetworkX collaboration graph lists its
+    edges, so each is the same float. A pair inside a cluster counts once for each arrangement
+    (shared service, joint procurement, PBO, combined authority) it shares; an arrangement with
+    ``k`` members in one cluster gives it ``k * (k - 1) / 2`` pairs.
+
+    Returns
+    -------
+    internal
+        The internal weight of each cluster, by label.
+    evidence
+        For each cluster, by label, up to ``top`` ``(kind, via, pairs)``, most pairs first
+        (then by kind and id).
+    """
+    label = np.array(membership, dtype=np.int64)
+    count = int(label.max()) + 1 if len(label) else 0
+    source, target, weight = P.source, P.target, P.weight
+    if P.listing is not None:
+        source, target, weight = source[P.listing], target[P.listing], weight[P.listing]
+    inside = label[source] == label[target]
+    internal = np.bincount(label[source[inside]], weights=weight[inside], minlength=count)
+    keys, sizes = np.unique(P.group * max(count, 1) + label[P.member], return_counts=True)
+    pairs = sizes * (sizes - 1) // 2
+    keys, pairs = keys[pairs > 0], pairs[pairs > 0]
+    group, cluster = keys // max(count, 1), keys % max(count, 1)
+    evidence: list[list[tuple[str, str, int]]] = [[] for _ in range(count)]
+    for c, g, k in zip(*(a.tolist() for a in (cluster, group, pairs)), strict=True):
+        evidence[c].append((*P.evidence[g], k))
+    for items in evidence:
+        items.sort(key=lambda e: (-e[2], e[0], e[1]))
+        del items[top:]
+    return internal.tolist(), evidence
+
+
+def _fit_labels(
+    P: Pairs, best: Partition, method: str, seed: int, resolution: float
+) -> dict[str, int]:
     """Clusters found without the combined-authority evidence: measuring how well combined
-    authorities fit clusters that their own membership helped make would be circular."""
-
-    def without_ca(data: dict[str, Any]) -> float:
-        return float(sum(e[2] for e in data["evidence"] if e[0] != "combined_authority"))
-
-    found = detect(to_igraph(C, without_ca), method, seed, resolution)
+    authorities fit clusters that their own membership helped make would be circular. With no
+    combined-authority evidence, that is the same graph, and ``best`` is its partition."""
+    if np.array_equal(P.weight, P.weight_without_ca):
+        found = best
+    else:
+        g = pairs_to_igraph(P.names, P.source, P.target, P.weight_without_ca)
+        found = detect(g, method, seed, resolution)
     return dict(zip(found.names, found.membership, strict=True))
 
 
-def ca_fit(G: nx.MultiDiGraph[str], label: dict[str, int]) -> dict[str, Any]:
+def ca_fit(
+    G: nx.MultiDiGraph[str], label: dict[str, int], members_of: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     """How well each combined authority sits inside one cluster of ``label``: the share of its
     members in its main cluster; overall, NMI and ARI between CA membership and the clusters
-    (over the councils in a CA). A member in no cluster (no evidence at all) counts against."""
+    (over the councils in a CA). A member in no cluster (no evidence at all) counts against.
+    ``members_of`` is ``ca_members(G)``, when the caller has it."""
     per_ca: list[dict[str, Any]] = []
     ca_labels, cluster_labels = [], []
-    for index, (ca, members) in enumerate(sorted(ca_members(G).items())):
+    members_of = members_of if members_of is not None else ca_members(G)
+    for index, (ca, members) in enumerate(sorted(members_of.items())):
         placed = [label[m] for m in members if m in label]
         if not members:
             continue

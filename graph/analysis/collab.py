@@ -27,7 +27,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from itertools import combinations
+from itertools import combinations, repeat
 from typing import TYPE_CHECKING, Any
 
 from graph.errors import InvalidInput
@@ -99,21 +99,93 @@ _GROUPS: dict[str, tuple[LinkKind, NodeKind]] = {
 }
 
 
-def groups(G: nx.MultiDiGraph[str]) -> dict[str, dict[str, list[str]]]:
-    """For each kind of evidence, each arrangement (or PBO, or CA) with its organisations, in
-    sorted order: ``{"shared_service": {"ss:x": ["E06...", "E07..."]}, ...}``."""
+@dataclass(frozen=True, slots=True)
+class LinkScan:
+    """What one pass over the stored graph's links finds for the collaboration graph.
+
+    Attributes
+    ----------
+    kinds
+        Each node's kind, in ``G``'s node order.
+    groups
+        As ``groups(G)``: for each kind of evidence, each arrangement (or PBO, or CA) with its
+        organisations, in sorted order.
+    nodes
+        ``G``'s nodes, in the order of its adjacency (``G.adjacency()``).
+    border_from, border_to
+        The two ends of every ``borders`` link (between any kinds of node), in ``G``'s edge
+        order: where it is from as a position in ``nodes``, where it goes to as a node.
+    within
+        Every ``within`` link as ``(node, area)``, in ``G``'s edge order (``regions`` reads them).
+    """
+
+    kinds: dict[str, Any]
+    groups: dict[str, dict[str, list[str]]]
+    nodes: list[str]
+    border_from: list[int]
+    border_to: list[str]
+    within: list[tuple[str, str]]
+
+
+def link_scan(G: nx.MultiDiGraph[str]) -> LinkScan:
+    """The groups, borders and ``within`` links of ``G``, found in one pass over its links.
+
+    Parameters
+    ----------
+    G
+        The stored graph, as ``GraphStore.graph`` gives it.
+
+    Returns
+    -------
+    LinkScan
+        What the pass found; its ``groups`` are ``groups(G)``.
+    """
     found: dict[str, dict[str, set[str]]] = {name: defaultdict(set) for name in _GROUPS}
     wanted = {str(link): (name, str(target)) for name, (link, target) in _GROUPS.items()}
     kind_of: dict[str, Any] = {n: d.get("kind") for n, d in G.nodes(data=True)}
     organisations = {str(k) for k in ORGANISATION_KINDS}
-    for u, v, key in G.edges(keys=True):
-        entry = wanted.get(key)
-        if entry is not None and kind_of[v] == entry[1] and kind_of[u] in organisations:
-            found[entry[0]][v].add(u)
-    return {
-        name: {group: sorted(members) for group, members in sorted(by.items())}
-        for name, by in found.items()
-    }
+    border, within_key = str(LinkKind.BORDERS), str(LinkKind.WITHIN)
+    nodes: list[str] = []
+    border_from: list[int] = []
+    border_to: list[str] = []
+    within: list[tuple[str, str]] = []
+    for i, (u, out) in enumerate(G.adjacency()):  # out: the nodes its links go to, and kinds
+        nodes.append(u)
+        near = [v for v, keys in out.items() if border in keys]
+        if near:
+            border_from += repeat(i, len(near))
+            border_to += near
+            if len(near) == len(out) and len(near) == sum(map(len, out.values())):
+                continue  # borders alone, one link to each (most nodes of a large graph)
+        for v, keys in [
+            (v, keys) for v, keys in out.items() if len(keys) > 1 or border not in keys
+        ]:
+            for key in keys:
+                if key == within_key:
+                    within.append((u, v))
+                elif (
+                    (entry := wanted.get(key)) is not None
+                    and kind_of[v] == entry[1]
+                    and kind_of[u] in organisations
+                ):
+                    found[entry[0]][v].add(u)
+    return LinkScan(
+        kinds=kind_of,
+        groups={
+            name: {group: sorted(members) for group, members in sorted(by.items())}
+            for name, by in found.items()
+        },
+        nodes=nodes,
+        border_from=border_from,
+        border_to=border_to,
+        within=within,
+    )
+
+
+def groups(G: nx.MultiDiGraph[str]) -> dict[str, dict[str, list[str]]]:
+    """For each kind of evidence, each arrangement (or PBO, or CA) with its organisations, in
+    sorted order: ``{"shared_service": {"ss:x": ["E06...", "E07..."]}, ...}``."""
+    return link_scan(G).groups
 
 
 def collaboration_graph(G: nx.MultiDiGraph[str], weights: Weights | None = None) -> nx.Graph[str]:
@@ -130,8 +202,9 @@ def collaboration_graph(G: nx.MultiDiGraph[str], weights: Weights | None = None)
         for node, data in G.nodes(data=True)
         if data.get("kind") in ORGANISATION_KINDS
     )
+    scan = link_scan(G)
     pairs: dict[tuple[str, str], list[tuple[str, str, float]]] = defaultdict(list)
-    for name, by_group in groups(G).items():
+    for name, by_group in scan.groups.items():
         weight = getattr(weights, name)
         if weight <= 0:
             continue
@@ -143,9 +216,9 @@ def collaboration_graph(G: nx.MultiDiGraph[str], weights: Weights | None = None)
                 pairs[pair].append((name, group, share))
     if weights.borders > 0:
         border = ("borders", "", weights.borders)
-        key = str(LinkKind.BORDERS)
-        for u, v, k in G.edges(keys=True):
-            if k == key and u in C and v in C:
+        for i, v in zip(scan.border_from, scan.border_to, strict=True):
+            u = scan.nodes[i]
+            if u in C and v in C:
                 pairs[(u, v) if u < v else (v, u)].append(border)
     edges = []
     for pair in sorted(pairs):

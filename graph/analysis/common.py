@@ -3,6 +3,7 @@ each node is, which councils are in which combined authority."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from graph.analysis.collab import groups
@@ -28,6 +29,29 @@ def node_ref(G: nx.MultiDiGraph[str], node: str) -> dict[str, str]:
     return {"id": node, "name": name_of(G, node), "kind": str(G.nodes[node].get("kind", ""))}
 
 
+def node_refs(G: nx.MultiDiGraph[str], nodes: Iterable[str]) -> list[dict[str, str]]:
+    """``node_ref`` of each of ``nodes``, all in ``G``, with one look-up each.
+
+    Parameters
+    ----------
+    G
+        The stored graph.
+    nodes
+        Nodes of ``G``.
+
+    Returns
+    -------
+    list of dict
+        ``{"id", "name", "kind"}`` of each node, in order.
+    """
+    data = G.nodes
+    return [
+        {"id": node, "name": str(d.get("name", node)), "kind": str(d.get("kind", ""))}
+        for node in nodes
+        for d in (data[node],)
+    ]
+
+
 def councils(G: nx.MultiDiGraph[str]) -> list[str]:
     return sorted(n for n, d in G.nodes(data=True) if d.get("kind") == NodeKind.COUNCIL)
 
@@ -40,13 +64,26 @@ def targets(G: nx.MultiDiGraph[str], node: str, kind: LinkKind, target: NodeKind
     )
 
 
-def regions(G: nx.MultiDiGraph[str]) -> dict[str, str]:
-    """Every node ``within`` a region with that region, and others within a nation with it."""
+def regions(
+    G: nx.MultiDiGraph[str], within: Iterable[tuple[str, str]] | None = None
+) -> dict[str, str]:
+    """Every node ``within`` a region with that region, and others within a nation with it.
+
+    Parameters
+    ----------
+    G
+        The stored graph.
+    within
+        Its ``within`` links as ``(node, area)`` in its edge order, when the caller has them
+        (``link_scan(G).within``); otherwise they are read from ``G``.
+    """
+    if within is None:
+        key = str(LinkKind.WITHIN)
+        within = ((u, v) for u, v, k in G.edges(keys=True) if k == key)
     found: dict[str, str] = {}
     kinds = {str(NodeKind.REGION): 0, str(NodeKind.NATION): 1}
-    within = str(LinkKind.WITHIN)
-    for u, v, key in G.edges(keys=True):
-        rank = kinds.get(str(G.nodes[v].get("kind"))) if key == within else None
+    for u, v in within:
+        rank = kinds.get(str(G.nodes[v].get("kind")))
         if rank is not None and (u not in found or rank < kinds[G.nodes[found[u]]["kind"]]):
             found[u] = v
     return found

@@ -17,7 +17,10 @@ from graph.lazy import lazy_module
 if TYPE_CHECKING:
     import igraph as ig
     import networkx as nx
+    import numpy as np
+    import numpy.typing as npt
 else:
+    np = lazy_module("numpy")
     ig = lazy_module("igraph")
     nx = lazy_module("networkx")
 
@@ -51,6 +54,38 @@ def to_igraph(
     g = ig.Graph(n=len(names), edges=[(a, b) for a, b, _ in edges])
     g.vs["name"] = names
     g.es["weight"] = [w for _, _, w in edges]
+    return g
+
+
+def pairs_to_igraph(
+    names: list[str],
+    source: npt.NDArray[np.int64],
+    target: npt.NDArray[np.int64],
+    weight: npt.NDArray[np.float64],
+) -> ig.Graph:
+    """The graph of vertices ``names`` and edges ``(source[i], target[i])`` weighing
+    ``weight[i]``, made in one call; an edge weighing 0 is left out (as ``to_igraph`` does).
+
+    Parameters
+    ----------
+    names
+        The vertices' names, in vertex order.
+    source, target
+        The two ends of each edge, as indices into ``names``, in edge order.
+    weight
+        Each edge's weight.
+
+    Returns
+    -------
+    igraph.Graph
+        With ``name`` on the vertices and ``weight`` on the edges.
+    """
+    keep = weight > 0
+    if not keep.all():
+        source, target, weight = source[keep], target[keep], weight[keep]
+    g = ig.Graph(n=len(names), edges=zip(source.tolist(), target.tolist(), strict=True))
+    g.vs["name"] = names
+    g.es["weight"] = weight.tolist()
     return g
 
 
