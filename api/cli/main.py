@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api.cli import commands
+from api.cli import commands, fetch
 from api.cli.analyses import add_analysis_commands, add_map_command
 from graph import LoadRejected, PartnermapError
 from loaders.formats import FORMAT_NAMES
@@ -112,6 +112,7 @@ def parser() -> argparse.ArgumentParser:
 
     add_analysis_commands(subs)
     add_map_command(subs)
+    fetch.add_parser(subs)
 
     serve = subs.add_parser("serve", help="serve the HTTP API")
     serve.add_argument("--host", help="address (PARTNERMAP_HOST, default 127.0.0.1)")
