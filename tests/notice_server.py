@@ -166,9 +166,11 @@ class NoticeServer:
             if fault is not None:
                 fault.times -= 1
             previous = self._previous.get(request.path, answer.body)
-            if answer.status == 200:
-                self._previous[request.path] = answer.body
-        return answer if fault is None else fault.action(request, answer, previous)
+        sent = answer if fault is None else fault.action(request, answer, previous)
+        if sent.status == 200 and not sent.drop:
+            with self._lock:
+                self._previous[request.path] = sent.body
+        return sent
 
 
 def encoded(package: dict[str, Any], encoding: str) -> bytes:

@@ -69,7 +69,7 @@ def fetch_from(
         home / "fetched" / source,
         start=parse_time(start),
         end=parse_time(end),
-        base_url=server.url,
+        base_url=options.pop("base_url", server.url),
         politeness=politeness,
         **options,
     )
@@ -136,7 +136,10 @@ def test_contracts_finder_half_months_and_iso_8859_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("source", "types"),
     [
-        ("public-contracts-scotland", {*range(1, 8), *range(12, 16), *range(20, 26), 101, 102, 103, 104}),
+        (
+            "public-contracts-scotland",
+            {*range(1, 8), *range(12, 16), *range(20, 26), 101, 102, 103, 104},
+        ),
         ("sell2wales", {*range(1, 8), *range(12, 16), *range(20, 26), *range(51, 57)}),
     ],
 )
@@ -152,5 +155,160 @@ def test_proactis_one_request_per_month_and_notice_type(
         assert got == types
     assert {r.params["outputType"] for r in asked} == {"0"}
     assert [w.requests for w in report.windows] == [len(types), len(types)]
-    served = PCS if source == "public-contracts-scotland" else [r for r in PCS if r.get("relatedProcesses")]
+    served = (
+        PCS
+        if source == "public-contracts-scotland"
+        else [r for r in PCS if r.get("relatedProcesses")]
+    )
     assert_stored_as_served(tmp_path / "fetched" / source, served)
+
+
+# --- what a fetch must survive --------------------------------------------------------------
+
+
+def cf_page(offset: int, window: str = "2025-01-16") -> Any:
+    """Matches the request for one page (by offset) of a Contracts Finder window."""
+    return lambda r: (
+        r.path == CF_PATH and r.params["publishedFrom"].startswith(window) and r.offset == offset
+    )
+
+
+def fetch_cf(server: NoticeServer, home: Path, **options: Any) -> FetchReport:
+    return fetch_from(server, "contracts-finder", home, "2025-01-16", "2025-03-16", **options)
+
+
+def gap_after(server: NoticeServer, refused: int) -> float:
+    """Seconds between the refused request and the one after it."""
+    log = server.requests()
+    index = next(i for i, r in enumerate(log) if r.status == refused)
+    return log[index + 1].at - log[index].at
+
+
+def test_429_waits_as_long_as_retry_after_says_in_seconds(tmp_path: Path) -> None:
+    with running(NoticeServer(CF, page_size=10)) as server:
+        server.fault(cf_page(30), status(429, **{"Retry-After": "1"}))
+        report = fetch_cf(server, tmp_path)
+    assert_stored_as_served(tmp_path / "fetched" / "contracts-finder", CF)
+    totals = report.totals()
+    assert (totals["waits"], totals["retries"], totals["waited_seconds"]) == (1, 0, 1.0)
+    event = report.windows[0].events[0]
+    assert event.reason == "429 Too Many Requests (Retry-After 1)" and "cursor=" in event.url
+    assert gap_after(server, 429) >= 0.95
+
+
+def test_429_retry_after_as_an_http_date(tmp_path: Path) -> None:
+    with running(NoticeServer(CF, page_size=10)) as server:
+        later = email.utils.formatdate(time.time() + 2, usegmt=True)
+        server.fault(cf_page(0, "2025-03-01"), status(429, **{"Retry-After": later}))
+        report = fetch_cf(server, tmp_path)
+    assert_stored_as_served(tmp_path / "fetched" / "contracts-finder", CF)
+    [event] = report.windows[3].events
+    assert event.kind == "wait" and 0.9 <= event.seconds <= 2.0
+    assert gap_after(server, 429) >= 0.9
+
+
+def test_403_waits_the_services_own_time(tmp_path: Path) -> None:
+    with running(NoticeServer(CF, page_size=10)) as server:
+        server.fault(cf_page(50), status(403), times=2)
+        report = fetch_cf(server, tmp_path)
+    assert_stored_as_served(tmp_path / "fetched" / "contracts-finder", CF)
+    events = report.windows[0].events
+    assert [(e.kind, e.reason, e.seconds) for e in events] == [("wait", "403 Forbidden", 0.1)] * 2
+    assert report.totals()["waits"] == 2 and gap_after(server, 403) >= 0.09
+
+
+def test_503_is_retried_with_exponential_backoff(tmp_path: Path) -> None:
+    with running(NoticeServer(CF, page_size=10)) as server:
+        server.fault(cf_page(20), status(503), times=3)
+        report = fetch_cf(server, tmp_path)
+    assert_stored_as_served(tmp_path / "fetched" / "contracts-finder", CF)
+    events = report.windows[0].events
+    assert [(e.kind, e.seconds) for e in events] == [
+        ("retry", 0.01),
+        ("retry", 0.02),
+        ("retry", 0.04),
+    ]
+    assert events[0].reason == "503 Service Unavailable"
+    assert report.totals()["retries"] == 3 and report.totals()["waits"] == 0
+
+
+def test_a_connection_dropped_mid_answer_is_retried(tmp_path: Path) -> None:
+    with running(NoticeServer(CF, page_size=10)) as server:
+        server.fault(cf_page(40), dropped, times=2)
+        report = fetch_cf(server, tmp_path)
+    assert_stored_as_served(tmp_path / "fetched" / "contracts-finder", CF)
+    events = report.windows[0].events
+    assert [e.kind for e in events] == ["retry", "retry"]
+    assert all(e.reason.startswith("RemoteProtocolError") for e in events)
+
+
+def test_a_service_that_keeps_failing_stops_the_fetch_naming_the_url(tmp_path: Path) -> None:
+    folder = tmp_path / "fetched" / "contracts-finder"
+    with running(NoticeServer(CF, page_size=10)) as server:
+        server.fault(cf_page(0, "2025-03-01"), status(503), times=4)
+        with pytest.raises(FetchFailed) as failed:
+            fetch_cf(server, tmp_path)
+        message = str(failed.value)
+        assert "2025-03-01 to 2025-03-16" in message and "publishedFrom=2025-03-01" in message
+        assert "failed 4 times (last: 503 Service Unavailable)" in message
+        assert "run the same command again" in message and "3 windows" in message
+        assert not list(folder.glob("*.part"))  # the window it was on left nothing behind
+        before = len(server.requests())
+        again = fetch_cf(server, tmp_path)  # the service is back: resumes
+    assert [w.status for w in again.windows] == ["already fetched"] * 3 + ["fetched"]
+    assert len(server.requests()) - before == 10  # only the last window's pages
+    assert_stored_as_served(folder, CF)
+
+
+def test_an_answer_that_is_not_found_stops_at_once(tmp_path: Path) -> None:
+    with running(NoticeServer(CF)) as server, pytest.raises(FetchFailed) as failed:
+        fetch_cf(server, tmp_path, base_url=server.url + "/elsewhere")
+    assert "/elsewhere/Published/Notices/OCDS/Search?" in str(failed.value)
+    assert "answered 404 Not Found" in str(failed.value) and "--base-url" in str(failed.value)
+    assert len(server.requests()) == 1  # not retried
+
+
+@pytest.mark.parametrize("token", [b"1e9999", b"NaN", b"-Infinity"])
+def test_invalid_json_numbers_are_repaired(tmp_path: Path, token: bytes) -> None:
+    with running(NoticeServer(CF, page_size=10)) as server:
+        server.fault(cf_page(10), invalid_number(token))
+        report = fetch_cf(server, tmp_path)
+    served_page = CF[10:20]
+    spoiled = next(r for r in served_page if '"amount"' in json.dumps(r))
+    got = {release_key(r): r for r in stored(tmp_path / "fetched" / "contracts-finder")}
+    assert report.windows[0].repaired_numbers == 1 and report.totals()["retries"] == 0
+    amounts = json.dumps(got[release_key(spoiled)])
+    assert '"amount": null' in amounts
+    assert {k for k in got} == {release_key(r) for r in CF}
+
+
+def test_a_repeated_page_is_asked_for_again(tmp_path: Path) -> None:
+    with running(NoticeServer(CF, page_size=10)) as server:
+        server.fault(cf_page(30), repeat_previous_page, times=2)
+        report = fetch_cf(server, tmp_path)
+    assert_stored_as_served(tmp_path / "fetched" / "contracts-finder", CF)
+    window = report.windows[0]
+    assert (window.repeated_pages, window.pages, window.warnings) == (2, 12, [])
+    assert len([r for r in server.requests() if cf_page(30)(r)]) == 3
+
+
+def test_a_looping_cursor_is_stopped_and_reported(tmp_path: Path) -> None:
+    with running(NoticeServer(CF, page_size=10)) as server:
+        server.loop_last_page = True
+        report = fetch_cf(server, tmp_path)
+    assert_stored_as_served(tmp_path / "fetched" / "contracts-finder", CF)
+    first = report.windows[0]
+    [warning] = first.warnings
+    assert "the cursor loops, stopped there" in warning
+    assert first.pages == 10 + 1  # the last page's link back to the first is read once
+    assert report.totals()["warnings"] == 2  # both windows with several pages
+
+
+def test_the_same_release_in_two_windows_is_loaded_once(tmp_path: Path) -> None:
+    updated = CF[5]
+    with running(NoticeServer(CF, page_size=10)) as server:
+        server.serve_also(updated, "2025-03-02T10:00:00Z")
+        report = fetch_cf(server, tmp_path)
+    folder = tmp_path / "fetched" / "contracts-finder"
+    assert [w.releases for w in report.windows] == [100, 0, 0, 101]
+    assert_stored_as_served(folder, CF)  # each once, as a load reads the folder
