@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -72,6 +73,15 @@ class TerminalProgress:
         self._end()
 
 
+def terminal_size(out: TextIO) -> tuple[int, int]:
+    """The size of the terminal ``out`` is (standard output may be a pipe meanwhile)."""
+    try:
+        size = os.get_terminal_size(out.fileno())
+    except (OSError, ValueError):
+        return shutil.get_terminal_size()
+    return size.columns, size.lines
+
+
 class FetchBar:
     """Windows done of a fetch, with the pages and releases so far and any wait (and why);
     nothing unless ``out`` is a terminal."""
@@ -87,15 +97,16 @@ class FetchBar:
 
     def begin(self, source: str, windows: int) -> None:
         if self._on:
-            columns, lines = shutil.get_terminal_size()
+            columns, lines = terminal_size(self._out)
             self._bar = tqdm(
                 total=windows,
                 desc=source,
                 unit="window",
+                bar_format="{l_bar}{bar:12}| {n_fmt}/{total_fmt} windows [{elapsed}]{postfix}",
                 delay=self._delay,
                 file=self._out,
                 leave=False,
-                ncols=min(columns, 120) if columns > 0 else 100,
+                ncols=min(columns, 160) if columns > 0 else 100,
                 nrows=lines if lines > 0 else 24,
             )
 
@@ -116,10 +127,12 @@ class FetchBar:
     def waiting(self, seconds: float, reason: str) -> None:
         self._show(f"waiting {seconds:.0f} s, {reason}")
 
-    def _show(self, note: str = "") -> None:
+    def _show(self, waiting: str = "") -> None:
         if self._bar is not None:
             counts = f"{self._window}: {self._pages} pages, {self._releases} releases"
-            self._bar.set_postfix_str(f"{counts}; {note}" if note else counts)
+            self._bar.set_postfix_str(waiting or counts, refresh=False)
+            if time.time() - self._bar.start_t >= self._delay:  # quick fetches stay quiet
+                self._bar.refresh()
 
     def __enter__(self) -> FetchBar:
         return self
