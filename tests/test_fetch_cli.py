@@ -15,6 +15,7 @@ import re
 import signal
 import struct
 import subprocess
+import sys
 import termios
 import threading
 import time
@@ -279,3 +280,15 @@ def test_progress_bar_with_the_wait_and_its_reason_on_a_terminal(tmp_path: Path)
         bar,
     )
     assert b"4 windows (4 fetched" in stdout and b"waiting" not in stdout
+
+
+def test_help_lists_the_sources_and_imports_no_http_client(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "fetch", "--help")
+    for source in ("find-a-tender", "contracts-finder", "public-contracts-scotland", "sell2wales"):
+        assert source in result.stdout
+    code = (
+        "import sys; from api.cli.main import parser; parser().format_help(); "
+        "import loaders.detect; print('httpx' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]
