@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from graph.changes import Outcome, Plan, copy_graph, plan_changes
     from graph.errors import (
+        FetchFailed,
         InvalidInput,
         LoaderError,
         LoadRejected,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "graph.changes": ("Outcome", "Plan", "copy_graph", "plan_changes"),
-    "graph.errors": ("InvalidInput", "LoaderError", "LoadRejected", "NotFound",
+    "graph.errors": ("FetchFailed", "InvalidInput", "LoaderError", "LoadRejected", "NotFound",
                      "PartnermapError", "Problem", "StoreBusy", "StoreUnavailable"),
     "graph.model": ("CombinedAuthorityType", "CouncilType", "Link", "LinkKey", "LinkKind",
                     "MemberRole", "Nation", "Node", "NodeKind", "Source"),
@@ -53,6 +54,7 @@ _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names
 __all__ = [
     "CombinedAuthorityType",
     "CouncilType",
+    "FetchFailed",
     "GraphStore",
     "InvalidInput",
     "Link",

@@ -67,3 +67,10 @@ class StoreUnavailable(PartnermapError):
 
 class StoreBusy(StoreUnavailable):
     """Another process holds the store's write lock."""
+
+
+class FetchFailed(PartnermapError):
+    """A notice service could not be fetched from (refused, unreachable, or answering what is
+    not OCDS): names the URL and what to do. What was fetched before it stays on disk."""
+
+    status = 502

@@ -58,3 +58,49 @@ class Settings(BaseSettings):
         description="Loads of up to this many records are one Neo4j transaction; larger ones "
         "are staged in a new generation and swapped in (0: stage every load).",
     )
+    find_a_tender_url: str = Field(
+        default="https://www.find-tender.service.gov.uk",
+        description="Base of the Find a Tender API (partnermap fetch find-a-tender); a mirror, "
+        "a proxy or a test server can stand in.",
+    )
+    contracts_finder_url: str = Field(
+        default="https://www.contractsfinder.service.gov.uk",
+        description="Base of the Contracts Finder API (partnermap fetch contracts-finder).",
+    )
+    public_contracts_scotland_url: str = Field(
+        default="https://api.publiccontractsscotland.gov.uk",
+        description="Base of the Public Contracts Scotland API "
+        "(partnermap fetch public-contracts-scotland).",
+    )
+    sell2wales_url: str = Field(
+        default="https://api.sell2wales.gov.wales",
+        description="Base of the Sell2Wales API (partnermap fetch sell2wales).",
+    )
+    fetch_delay: float | None = Field(
+        default=None,
+        ge=0,
+        description="Seconds between two requests to a notice service; unset, each service's "
+        "own (Find a Tender 10, the others 1).",
+    )
+    fetch_wait: float | None = Field(
+        default=None,
+        ge=0,
+        description="Seconds to wait after a 429 or 403 that gives no Retry-After; unset, each "
+        "service's own (Contracts Finder 300, Find a Tender 120, the others 60).",
+    )
+    fetch_backoff: float = Field(
+        default=2.0,
+        ge=0,
+        description="Seconds before the first retry of a 5xx answer or a dropped connection; "
+        "doubled at each retry (at most 300).",
+    )
+    fetch_retries: int = Field(
+        default=5,
+        ge=0,
+        le=100,
+        description="Retries of one request (after errors and rate-limit waits) before the "
+        "fetch stops with an error.",
+    )
+    fetch_timeout: float = Field(
+        default=120.0, gt=0, description="Seconds a notice service may take to answer."
+    )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from graph.errors import LoaderError, Problem
+from loaders.fetched import is_fetched_folder
 from loaders.items import Item, ParseContext
 from loaders.neighbours import looks_like_neighbours, parse_neighbours
 from loaders.ocds import parse_ocds
@@ -55,6 +56,8 @@ HEADERS = {
 
 
 def detect_format(path: Path) -> str:
+    if is_fetched_folder(path):
+        return "ocds"
     check_readable(path)
     if ocds_layout(path) is not None:
         return "ocds"

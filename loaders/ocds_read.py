@@ -4,7 +4,8 @@ Reads release packages (``{"releases": [...]}``), record packages (``{"records":
 each record's ``releases`` or else its ``compiledRelease``), JSON Lines of releases, plain
 arrays of releases, and gzip of each. Packages and arrays are streamed with ijson, lines one
 by one, so memory stays bounded whatever the size. Each release comes with its place: the line
-of a JSON Lines file, else its position in the file (``release 3``).
+of a JSON Lines file, else its position in the file (``release 3``). A folder that
+``partnermap fetch`` wrote is read as one input (``loaders.fetched``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import ijson
 import orjson
 
 from graph.errors import LoaderError, Problem
+from loaders.fetched import is_fetched_folder, iter_fetched_releases
 from loaders.progress import open_input
 from loaders.tables import UTF8_HINT, check_readable
 
@@ -53,7 +55,10 @@ class _Gunzipped(gzip.GzipFile):
 
 def ocds_layout(path: Path) -> str | None:
     """``release-package``, ``record-package``, ``json-lines`` or ``array`` when ``path`` looks
-    like OCDS, else ``None``. Reads at most the first 64 KiB (after gzip)."""
+    like OCDS, else ``None``. Reads at most the first 64 KiB (after gzip); a fetched folder is
+    ``fetched``."""
+    if is_fetched_folder(path):
+        return "fetched"
     with open_bytes(path) as f:
         head = f.read(PEEK_BYTES)
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
@@ -95,6 +100,9 @@ def iter_releases(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             hint="give OCDS releases, as Contracts Finder, Find a Tender or Public Contracts "
             "Scotland publish them",
         )
+    if layout == "fetched":
+        yield from iter_fetched_releases(path)
+        return
     if layout == "json-lines":
         yield from _lines(path)
         return

@@ -77,9 +77,17 @@ def watching(progress: LoadProgress | None, path: Path) -> Iterator[None]:
     if progress is None:
         yield
         return
-    progress.reading(path, path.stat().st_size)
+    progress.reading(path, _size(path))
     token = _watcher.set(progress.advance)
     try:
         yield
     finally:
         _watcher.reset(token)
+
+
+def _size(path: Path) -> int:
+    """The bytes a load reads of ``path``: the file's, or for a fetched folder its window files'
+    (gzip)."""
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.glob("*.gz") if f.is_file())
+    return path.stat().st_size

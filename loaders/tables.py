@@ -23,7 +23,10 @@ def check_readable(path: Path) -> None:
     if not path.exists():
         raise LoaderError(Problem(str(path), None, "no such file"), hint="check the path")
     if not path.is_file():
-        raise LoaderError(Problem(str(path), None, "not a file"), hint="give a file, not a folder")
+        raise LoaderError(
+            Problem(str(path), None, "not a file"),
+            hint="give a file, or a folder that partnermap fetch wrote (with manifest.json)",
+        )
     if path.stat().st_size == 0:
         raise LoaderError(
             Problem(str(path), None, "the file is empty (0 bytes)"),

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api.cli import commands
+from api.cli import commands, fetch
 from api.cli.analyses import add_analysis_commands, add_map_command
 from api.cli.resolve import add_resolve_command
 from graph import LoadRejected, PartnermapError
@@ -114,6 +114,7 @@ def parser() -> argparse.ArgumentParser:
     add_analysis_commands(subs)
     add_map_command(subs)
     add_resolve_command(subs)
+    fetch.add_parser(subs)
 
     serve = subs.add_parser("serve", help="serve the HTTP API")
     serve.add_argument("--host", help="address (PARTNERMAP_HOST, default 127.0.0.1)")
