@@ -47,6 +47,8 @@ from analysis_scenarios import (
     scenario_analysis_bundled,
     scenario_analysis_synthetic,
 )
+from api_scenarios import api_synthetic_report, scenario_api_synthetic
+from api_scenarios import scenario_neo4j_api_synthetic as _neo4j_api_synthetic
 from measure import LINKS, NODES, peak_mib
 from neo4j import GraphDatabase
 from ocds_synthetic import write_releases
@@ -550,6 +552,14 @@ SCENARIOS = {
     "reads_embedded": scenario_reads_embedded,
     "neo4j_reads": scenario_neo4j_reads,
     "maps": scenario_maps,
+    "api_synthetic": scenario_api_synthetic,
+    "neo4j_api_synthetic": lambda work: _neo4j_api_synthetic(work, neo4j_store(), NEO4J_API_ENV),
+}
+NEO4J_API_ENV = {
+    "PARTNERMAP_STORE": "neo4j",
+    "NEO4J_URI": NEO4J_URI,
+    "NEO4J_USERNAME": NEO4J_AUTH[0],
+    "NEO4J_PASSWORD": NEO4J_AUTH[1],
 }
 NEO4J_ENV = {"NEO4J_RUN_DIR": str(HERE.parent / ".neo4j-bench"), "NEO4J_BOLT_PORT": "7688"}
 
@@ -658,7 +668,7 @@ into a new generation in batches of their own transactions and swapped in at the
 transaction it fails on a 1 GiB server (`dbms.memory.transaction.total.max` reached).
 """
     table += ocds_report(results) + analysis_report(results) + api_report(results)
-    table += maps_report(results) + reads_report(results)
+    table += maps_report(results) + reads_report(results) + api_synthetic_report(results)
     (HERE / "results.md").write_text(table)
     print(table)
 
