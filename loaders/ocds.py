@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from graph.legal import PROCUREMENT_ACT_IN_FORCE, Model, legal_basis
 from graph.model import Link, LinkKind, Node, NodeKind, Scalar
+from loaders.buyers import Placement
 from loaders.buyers import place as place_name
 from loaders.items import Item, ParseContext, Row, Skip
 from loaders.ocds_read import iter_releases
@@ -37,7 +38,9 @@ from loaders.resolve import Resolver
 BUYER_ROLES = {"buyer", "leadBuyer"}
 CPB_ROLES = {"centralPurchasingBody", "wholesaleBuyer"}
 CALL_OFF = re.compile(r"call-?off|further competition|direct award from a framework", re.I)
-FRAMEWORK_WORDS = re.compile(r"framework|\bDPS\b|dynamic purchasing|\blot\s*\d", re.I)
+FRAMEWORK_WORDS = re.compile(r"framework|\bdps\b|dynamic purchasing|\blot\s*\d")
+"""Words of a call-off, searched in the lower-cased text only when one of them is there as a
+substring (a case-blind search of a long description costs more than the rest of a release)."""
 SUFFIX = re.compile(r"\s+(?:-|\u2013|\u2014|:)\s+.*$|\s*\(.*\)\s*$")
 
 PBO_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -120,6 +123,8 @@ class _State:
     notices: dict[tuple[str, float | None, date | None], str] = field(default_factory=dict)
     """(title, value, date) -> the first OCID seen: one procurement published twice."""
     uses: dict[tuple[str, str], _Use] = field(default_factory=dict)
+    parties: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    """Buyers as written -> (the bodies, the notes), for answers that did not need the day."""
     bodies: dict[str, Node] = field(default_factory=dict)
     """Register bodies named as buyers that are not in the graph yet."""
 
@@ -136,22 +141,52 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+class _Day:
+    """A release's day (``release_day``), read only if something needs it: most buyers'
+    names are placed the same whatever the day, and most notices derive no link."""
+
+    __slots__ = ("_day", "_read", "release")
+
+    def __init__(self, release: dict[str, Any]) -> None:
+        self.release = release
+        self._read = False
+        self._day: date | None = None
+
+    @property
+    def read(self) -> bool:
+        """Whether the day was needed (an answer that depends on it is not remembered)."""
+        return self._read
+
+    def __call__(self) -> date | None:
+        if not self._read:
+            self._day, self._read = release_day(self.release), True
+        return self._day
+
+
 def _release(state: _State, place: str, line: int | None, release: dict[str, Any]) -> Item:
-    resolver, joints, uses = state.resolver, state.joints, state.uses
+    resolver, uses = state.resolver, state.uses
     ocid = release.get("ocid")
     if not isinstance(ocid, str) or not ocid:
         return Skip(line, f"{place}: no ocid")
-    parties = [p for p in release.get("parties") or [] if isinstance(p, dict)]
+    parties = [p for p in release.get("parties") or () if isinstance(p, dict)]
     if not parties:
         return Skip(line, "no parties: its buyers are not named")
-    day = release_day(release)
+    day = _Day(release)
     notes: list[str] = []
     buyers: dict[str, tuple[str, ...]] = {}  # party id -> the bodies its name names
+    named = 0
+    central: list[dict[str, Any]] = []  # parties named as central purchasing bodies
     for party in parties:
-        if not BUYER_ROLES & set(party.get("roles") or []):
+        roles = party.get("roles")
+        if not roles:
             continue
-        ids = _resolve(party, resolver, day, notes)
-        for body in set(ids) & resolver.unstored:
+        if not CPB_ROLES.isdisjoint(roles):
+            central.append(party)
+        if BUYER_ROLES.isdisjoint(roles):
+            continue
+        named += 1
+        ids = _resolve_remembered(state, party, day, notes)
+        for body in resolver.unstored.intersection(ids):
             state.bodies.setdefault(body, resolver.nodes[body])
         if not ids:
             notes.append(f"buyer not resolved: {party.get('name') or party.get('id')}")
@@ -163,58 +198,104 @@ def _release(state: _State, place: str, line: int | None, release: dict[str, Any
         )
         return Skip(line, f"buyer not resolved: {names or 'none named'}")
     tender = _dict(release.get("tender"))
-    value = _value(release, tender)
     distinct = {i for ids in buyers.values() for i in ids}
-    organisations = {b for b in distinct if not b.startswith("bo:")}
-    if (
-        len([p for p in parties if BUYER_ROLES & set(p.get("roles") or [])]) > 1
-        and len(distinct) < 2
-    ):
+    if named > 1 and len(distinct) < 2:
         notes.append("several buyers, fewer than two known: not a joint procurement")
-    if len(distinct) >= 2:
-        title = str(tender.get("title") or ocid)
-        key = (re.sub(r"\W+", " ", title.casefold()).strip(), value, day)
-        first = state.notices.setdefault(key, ocid)  # the same procurement published twice
-        joint = joints.get(first)
-        if joint is None:
-            lead_party = _dict(release.get("buyer")).get("id")
-            joint = joints[first] = _Joint(
-                ocid=first,
-                title=title,
-                start=day,
-                value=value,
-                cpv=_dict(tender.get("classification")).get("id"),
-                lead=buyers.get(str(lead_party), (None,))[0],
-            )
-        joint.participants |= distinct
-        joint.ocids.add(ocid)
-        if value is not None:
-            joint.value = max(joint.value or 0.0, value)
-    through = _buying_organisations(parties, release, tender, resolver, day)
-    refs = _framework_refs(_text(release, tender)) if through else set()
-    for organisation in through:
-        for buyer in organisations - {organisation}:
-            uses.setdefault((buyer, organisation), _Use()).add(ocid, day, value, refs)
-    if through and organisations <= through:
-        notes.extend(f"{o} acting as a central purchasing body" for o in sorted(through))
+    joint = len(distinct) >= 2
+    value = (
+        _joint(state, release, tender, buyers=buyers, distinct=distinct, day=day) if joint else None
+    )
+    text = _text(release, tender)
+    through = _buying_organisations(central, release, tender, text=text, resolver=resolver, day=day)
+    if through:
+        organisations = {b for b in distinct if not b.startswith("bo:")}
+        refs = _framework_refs(text)
+        amount = value if joint else _value(release, tender)
+        for organisation in through:
+            for buyer in organisations - {organisation}:
+                uses.setdefault((buyer, organisation), _Use()).add(ocid, day(), amount, refs)
+        if organisations <= through:
+            notes.extend(f"{o} acting as a central purchasing body" for o in sorted(through))
     return Row(line, (), notes=tuple(notes))
 
 
+def _joint(
+    state: _State,
+    release: dict[str, Any],
+    tender: dict[str, Any],
+    *,
+    buyers: dict[str, tuple[str, ...]],
+    distinct: set[str],
+    day: _Day,
+) -> float | None:
+    """Add a release of two or more known buyers to its joint procurement (one per OCID, and
+    one for a procurement published once per partner); its value."""
+    ocid = str(release["ocid"])
+    value = _value(release, tender)
+    title = str(tender.get("title") or ocid)
+    key = (re.sub(r"\W+", " ", title.casefold()).strip(), value, day())
+    first = state.notices.setdefault(key, ocid)  # the same procurement published twice
+    joint = state.joints.get(first)
+    if joint is None:
+        lead_party = _dict(release.get("buyer")).get("id")
+        joint = state.joints[first] = _Joint(
+            ocid=first,
+            title=title,
+            start=day(),
+            value=value,
+            cpv=_dict(tender.get("classification")).get("id"),
+            lead=buyers.get(str(lead_party), (None,))[0],
+        )
+    joint.participants |= distinct
+    joint.ocids.add(ocid)
+    if value is not None:
+        joint.value = max(joint.value or 0.0, value)
+    return value
+
+
+def _resolve_remembered(
+    state: _State, party: dict[str, Any], day: _Day, notes: list[str]
+) -> tuple[str, ...]:
+    """``_resolve``, remembered per buyer as written (its name, ids and identifier), unless
+    the answer depended on the day: a file names the same few buyers again and again."""
+    identifier = party.get("identifier")
+    own = party.get("id")  # a notice's own party id, unless it is a node's
+    key = (
+        party.get("name"),
+        own if isinstance(own, str) and own in state.resolver.ids else None,
+        tuple(sorted(identifier.items())) if isinstance(identifier, dict) else None,
+    )
+    try:
+        known = state.parties.get(key)
+    except TypeError:  # an unhashable value: not remembered
+        return _resolve(party, state.resolver, day, notes)
+    if known is None:
+        found: list[str] = []
+        ids = _resolve(party, state.resolver, day, found)
+        known = (ids, tuple(found))
+        if not day.read:
+            state.parties[key] = known
+    notes.extend(known[1])
+    return known[0]
+
+
 def _resolve(
-    party: dict[str, Any], resolver: Resolver, day: date | None, notes: list[str] | None = None
+    party: dict[str, Any], resolver: Resolver, day: _Day, notes: list[str] | None = None
 ) -> tuple[str, ...]:
     """The bodies a party is: by its identifier, else by what its name names (one body, a
     department of one, several, or one bought for by an agent; ``loaders.buyers``)."""
     identifier = _dict(party.get("identifier"))
-    for candidate in (identifier.get("id"), party.get("id"), identified(party)):
+    for candidate in (identifier.get("id"), party.get("id")):
         if isinstance(candidate, str) and candidate in resolver.ids:
             return (candidate,)
+    if (by_register := identified(party)) is not None and by_register in resolver.ids:
+        return (by_register,)
     for name in (party.get("name"), identifier.get("legalName")):
         if not isinstance(name, str) or not name.strip():
             continue
-        found = place_name(resolver, name, at=day)
+        found = _placed(resolver, name, day)
         if not found.placed and (short := SUFFIX.sub("", name)) != name:
-            found = place_name(resolver, short, at=day)
+            found = _placed(resolver, short, day)
         if found.placed:
             if notes is not None and found.agent:
                 notes.append(f"agent: {found.agent} buying for {', '.join(found.ids)}")
@@ -224,25 +305,36 @@ def _resolve(
     return ()
 
 
+def _placed(resolver: Resolver, name: str, day: _Day) -> Placement:
+    """``place_name``, without reading the day when the answer does not depend on it."""
+    known: Placement | None = resolver.placements.get((name, None))
+    return known if known is not None else place_name(resolver, name, at=day())
+
+
 def _buying_organisations(
-    parties: list[dict[str, Any]],
+    central: list[dict[str, Any]],
     release: dict[str, Any],
     tender: dict[str, Any],
+    *,
+    text: str,
     resolver: Resolver,
-    day: date | None,
+    day: _Day,
 ) -> set[str]:
+    """The buying organisations a release was bought through: the ``central`` parties (named
+    as central purchasing bodies) that are ones, and those a call-off's text names."""
     found: set[str] = set()
-    for party in parties:
-        if CPB_ROLES & set(party.get("roles") or []):
-            found |= {i for i in _resolve(party, resolver, day) if i.startswith("bo:")}
-    details = str(tender.get("procurementMethodDetails") or "")
-    related = release.get("relatedProcesses") or []
+    for party in central:
+        found |= {i for i in _resolve(party, resolver, day) if i.startswith("bo:")}
+    details = tender.get("procurementMethodDetails")
+    related = release.get("relatedProcesses") or ()
     framework = any(
-        "framework" in (p.get("relationship") or []) for p in related if isinstance(p, dict)
+        "framework" in (p.get("relationship") or ()) for p in related if isinstance(p, dict)
     )
-    text = _text(release, tender)
-    if framework or CALL_OFF.search(details) or FRAMEWORK_WORDS.search(text):
-        low = text.casefold()
+    low = text.casefold()
+    words = (
+        "framework" in low or "dps" in low or "dynamic purchasing" in low or "lot" in low
+    ) and FRAMEWORK_WORDS.search(low)
+    if framework or (details and CALL_OFF.search(str(details))) or words:
         found |= {
             b
             for b, pattern in PBO_PATTERNS.items()
