@@ -29,6 +29,7 @@ typo gives the close matches. Order: score (best first), then name, then id.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -75,22 +76,33 @@ def search(  # noqa: PLR0917 - the filters are positional where the API calls th
     """
     if kind is not None and kind not in {str(k) for k in NodeKind}:
         raise InvalidInput(f"unknown kind {kind!r}; kinds: {', '.join(sorted(map(str, NodeKind)))}")
-    rows = list(rows)
-    found = [
-        r
-        for r in rows
-        if (kind is None or r.kind == kind)
-        and (council_type is None or r.council_type == council_type)
-        and (region is None or r.region == region)
-        and (combined_authority is None or combined_authority in r.combined_authorities)
-        and (county is None or county in r.counties)
-    ]
+    given = rows
+    rows = rows if isinstance(rows, list) else list(rows)
+
+    def wanted(r: SearchRow) -> bool:
+        return (
+            (kind is None or r.kind == kind)
+            and (council_type is None or r.council_type == council_type)
+            and (region is None or r.region == region)
+            and (combined_authority is None or combined_authority in r.combined_authorities)
+            and (county is None or county in r.counties)
+        )
+
     query = _words(q or "")
     if not query:
-        found.sort(key=lambda r: (r.name.casefold(), r.id))
+        found = sorted(filter(wanted, rows), key=lambda r: (r.name.casefold(), r.id))
         return [_item(r) for r in found]
-    scorer = _Scorer(query, _names(rows, variants))
-    scored = [(scorer.row(r), r) for r in found]
+    scorer = _Scorer(query, _names(given, rows, variants))
+    # Score the rows that may score 90 or more first; then only the others that may still
+    # reach what those set as the bar (the same answer as scoring every row: a test checks).
+    strong = scorer.strong()
+    scored = [(scorer.row(rows[i]), rows[i]) for i in sorted(strong) if wanted(rows[i])]
+    bar = max(MIN_SCORE, max((s for s, _ in scored), default=0.0) - MARGIN)
+    weak = scorer.weak(bar)
+    others = (
+        (i for i in range(len(rows)) if i not in strong) if weak is None else sorted(weak - strong)
+    )
+    scored += [(scorer.row(rows[i]), rows[i]) for i in others if wanted(rows[i])]
     best = max((s for s, _ in scored), default=0.0)
     keep = max(MIN_SCORE, best - MARGIN)
     ranked = sorted(
@@ -117,16 +129,18 @@ def _item(row: SearchRow) -> dict[str, Any]:
     return item
 
 
-_latest: tuple[list[SearchRow], Mapping[str, Iterable[str]], _Names] | None = None
+_latest: tuple[object, list[SearchRow], Mapping[str, Iterable[str]], _Names] | None = None
 
 
-def _names(rows: list[SearchRow], variants: Mapping[str, Iterable[str]]) -> _Names:
+def _names(given: object, rows: list[SearchRow], variants: Mapping[str, Iterable[str]]) -> _Names:
+    """The index of ``rows``: remembered for the same rows object and variants (a caller that
+    keeps both per data version builds it once), else compared row by row."""
     global _latest  # noqa: PLW0603 - one remembered index, replaced whole
     latest = _latest
-    if latest is not None and latest[1] is variants and latest[0] == rows:
-        return latest[2]
+    if latest is not None and latest[2] is variants and (latest[0] is given or latest[1] == rows):
+        return latest[3]
     names = _Names(rows, variants)
-    _latest = (rows, variants, names)
+    _latest = (given, rows, variants, names)
     return names
 
 
@@ -137,42 +151,94 @@ class _Names:
     def __init__(self, rows: Sequence[SearchRow], variants: Mapping[str, Iterable[str]]) -> None:
         self.names: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self.codes: dict[str, list[str]] = {}
+        self.rows_with: dict[str, list[int]] = {}
+        """Each word -> the rows (their index) whose names have it."""
+        code_rows: list[tuple[str, int]] = []
         df: Counter[str] = Counter()
-        for r in rows:
+        for index, r in enumerate(rows):
             texts = [r.name, r.official_name or "", r.full_name or "", *variants.get(r.id, ())]
             names = list(dict.fromkeys(w for w in map(_words, texts) if w))
             self.names[r.id] = [(" ".join(name), name) for name in names]
             self.codes[r.id] = [" ".join(_words(c)) for c in (r.id, *r.former_codes)]
-            df.update({w for name in names for w in name})
-        self.vocabulary = list(df)
+            code_rows.extend((c, index) for c in self.codes[r.id])
+            words = {w for name in names for w in name}
+            df.update(words)
+            for w in words:
+                self.rows_with.setdefault(w, []).append(index)
+        self.vocabulary = sorted(df)
         self.idf = {w: math.log(1 + len(rows) / n) for w, n in df.items()}
         self.rare = math.log(1 + len(rows))
+        code_rows.sort()
+        self.code_keys = [c for c, _ in code_rows]
+        self.code_rows = [i for _, i in code_rows]
+
+    def starting(self, prefix: str) -> list[str]:
+        """The words of the vocabulary that start with ``prefix``."""
+        start = bisect_left(self.vocabulary, prefix)
+        end = bisect_left(self.vocabulary, prefix + "\U0010ffff", start)
+        return self.vocabulary[start:end]
+
+    def rows_of_codes_starting(self, prefix: str) -> list[int]:
+        start = bisect_left(self.code_keys, prefix)
+        end = bisect_left(self.code_keys, prefix + "\U0010ffff", start)
+        return self.code_rows[start:end]
 
 
 @dataclass(frozen=True, slots=True)
 class _Word:
+    text: str
     weight: float
     close: dict[str, float]
     """Each word of the vocabulary like this one, with its similarity (0-100)."""
 
 
 class _Scorer:
+    """Scores rows against the query. Word similarities are worked out as rows need them (a
+    name index of 100,000 nodes has as many words: comparing the query with all of them for
+    every search would be most of its cost)."""
+
     def __init__(self, query: tuple[str, ...], names: _Names) -> None:
         self.text = " ".join(query)
         self.names = names
-        self.words = [self._word(w) for w in dict.fromkeys(query)]
+        self.words = [_Word(w, names.idf.get(w, names.rare), {}) for w in dict.fromkeys(query)]
         self.total = sum(w.weight for w in self.words)
-        self.any_close = set().union(*(w.close for w in self.words))
+        self.rarest = max(self.words, key=lambda w: w.weight)
 
-    def _word(self, word: str) -> _Word:
-        vocabulary = self.names.vocabulary
-        found = process.extract(
-            word, vocabulary, scorer=fuzz.ratio, limit=None, score_cutoff=CLOSE_WORD
-        )
-        close = {w: s for w, s, _ in found}
-        if len(word) >= PREFIX_LETTERS:
-            close.update((w, 100.0) for w in vocabulary if w.startswith(word))
-        return _Word(self.names.idf.get(word, self.names.rare), close)
+    def similarity(self, word: _Word, other: str) -> float:
+        """100 for the word or a word it starts (of 3 letters or more); else rapidfuzz's
+        ``ratio``, counted only from CLOSE_WORD."""
+        found = word.close.get(other)
+        if found is None:
+            if len(word.text) >= PREFIX_LETTERS and other.startswith(word.text):
+                found = 100.0
+            else:
+                found = fuzz.ratio(word.text, other)
+                found = found if found >= CLOSE_WORD else 0.0
+            word.close[other] = found
+        return found
+
+    def strong(self) -> set[int]:
+        """The rows that may score 90 or more: a word the rarest query word is or starts (a
+        name the query starts has one), or a code the query starts."""
+        rarest, names = self.rarest.text, self.names
+        words = names.starting(rarest)
+        found = {i for w in words for i in names.rows_with.get(w, ())}
+        found.update(names.rows_of_codes_starting(self.text))
+        return found
+
+    def weak(self, keep: float) -> set[int] | None:
+        """The other rows that may still score ``keep``, by how close their words come to the
+        rarest query word (the weighted score has a ceiling for each similarity of it); None
+        when a row could score it without that word at all (then every row is scored)."""
+        share = self.rarest.weight / self.total
+        if 0.89 * (85 * (1 - share) + 15) >= keep:
+            return None
+        lowest = max(CLOSE_WORD, 100 - (100 - keep / 0.89) / (0.85 * share))
+        if lowest > 100:
+            return set()
+        close = process.extract(self.rarest.text, self.names.vocabulary, scorer=fuzz.ratio,
+                                limit=None, score_cutoff=lowest)  # fmt: skip
+        return {i for w, _, _ in close for i in self.names.rows_with.get(w, ())}
 
     def row(self, row: SearchRow) -> float:
         query = self.text
@@ -185,16 +251,18 @@ class _Scorer:
                 return 100.0
             if text.startswith(query):
                 best = max(best, 96 + 3 * len(query) / len(text))
-            elif best < 96 and not self.any_close.isdisjoint(words):
+            elif best < 96 and any(self.similarity(w, n) for w in self.words for n in words):
                 best = max(best, self._close(text, words))
         return best
 
     def _close(self, text: str, words: tuple[str, ...]) -> float:
         """Every word found (whole or as a word's start): 90-95, by how much of the name the
         query covers; else below 90, by how similar the words and the whole text are."""
-        similar = [max(w.close.get(n, 0.0) for n in words) for w in self.words]
+        similar = [max(self.similarity(w, n) for n in words) for w in self.words]
         if min(similar) == 100:
-            matched = sum(len(n) for n in words if any(w.close.get(n) == 100 for w in self.words))
+            matched = sum(
+                len(n) for n in words if any(self.similarity(w, n) == 100 for w in self.words)
+            )
             return 90 + 5 * matched / (len(text) - len(words) + 1)
         weighted = sum(w.weight * s for w, s in zip(self.words, similar, strict=True))
         return 0.89 * (0.85 * weighted / self.total + 0.15 * fuzz.ratio(self.text, text))
