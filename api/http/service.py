@@ -22,6 +22,7 @@ from loaders.resolve import names_file, read_variants
 
 if TYPE_CHECKING:
     import networkx as nx
+
     from graph.search import SearchRow
 
 GRAPHS = 4
@@ -62,6 +63,15 @@ class Service:
         G: nx.MultiDiGraph[str] = self._graph((version, day), lambda: self.store.graph(day))
         return G
 
+    def analysis_graph(self, at: date | None) -> nx.MultiDiGraph[str]:
+        """The store's ``analysis_graph`` as at ``at``, for whole-graph analyses (cached as the
+        whole graphs are)."""
+        day = at or date.today()
+        version = self.store.data_version()
+        key = ("analysis", version, day)
+        G: nx.MultiDiGraph[str] = self._graph(key, lambda: self.store.analysis_graph(day))
+        return G
+
     def analysis(
         self, spec: Analysis, at: date | None, arguments: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -71,7 +81,11 @@ class Service:
         version = self.store.data_version()
 
         def compute() -> dict[str, Any]:
-            G = self.graph(day) if spec.needs is None else spec.fetch(self.store, day, arguments)
+            G = (
+                self.analysis_graph(day)
+                if spec.needs is None
+                else spec.fetch(self.store, day, arguments)
+            )
             with self._analysing:
                 return {"data": self.data(day), **spec.compute(G, arguments)}
 

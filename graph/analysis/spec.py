@@ -175,9 +175,10 @@ class Analysis:
     def fetch(
         self, store: GraphStore, at: date, arguments: Mapping[str, Any]
     ) -> nx.MultiDiGraph[str]:
-        """The graph this analysis reads, as at ``at``."""
+        """The graph this analysis reads, as at ``at``: its own part (``needs``), or the
+        store's ``analysis_graph`` (the whole graph with only what analyses read)."""
         if self.needs is None:
-            return store.graph(at)
+            return store.analysis_graph(at)
         return self.needs(store, at, arguments)
 
 

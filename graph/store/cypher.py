@@ -123,6 +123,18 @@ INDUCED = (
     "| [b.id, type(r), properties(r)]] AS links"
 )
 """The nodes ``$ids`` and their links to nodes among ``$among`` (valid on ``$at``)."""
+ANALYSIS_NODES = (
+    CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} "
+    "RETURN n.id AS id, labels(n) AS labels, n.name AS name, "
+    "n.council_type AS council_type, n.category AS category"
+)
+ANALYSIS_LINKS = (
+    CURRENT + f"MATCH (a:Node {{g: g}})-[r]->(b:Node) "
+    f"WHERE {_valid('r')} AND {_valid('a')} AND {_valid('b')} "
+    "RETURN a.id AS from_id, type(r) AS type, b.id AS to_id, r.role AS role, "
+    "r.total_value_gbp AS total_value_gbp"
+)
+"""What the whole-graph analyses read (``records.ANALYSIS_*_ATTRS``), and nothing else."""
 SEARCH_ROWS = (
     CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} "
     "RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.official_name AS official_name, "

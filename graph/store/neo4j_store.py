@@ -37,7 +37,14 @@ from graph.store.props import (
     node_of,
     node_props,
 )
-from graph.store.records import SearchRow, search_row, to_networkx
+from graph.store.records import (
+    ANALYSIS_LINK_ATTRS,
+    ANALYSIS_NODE_ATTRS,
+    SearchRow,
+    analysis_networkx,
+    search_row,
+    to_networkx,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +206,19 @@ class Neo4jStore(GraphStore):
         for start in range(0, len(ids), BATCH):
             for record in self._read(query, ids=ids[start : start + BATCH], **params):
                 yield record["id"]
+
+    def analysis_graph(self, at: date | None = None) -> nx.MultiDiGraph[str]:
+        nodes = (
+            (r["id"], str(kind_of(r["labels"])), r["name"],
+             {a: r[a] for a in ANALYSIS_NODE_ATTRS})
+            for r in self._read(cypher.ANALYSIS_NODES, at=at)
+        )  # fmt: skip
+        links = (
+            (r["from_id"], str(LINK_KINDS[r["type"]]), r["to_id"], r["role"],
+             {a: r[a] for a in ANALYSIS_LINK_ATTRS})
+            for r in self._read(cypher.ANALYSIS_LINKS, at=at)
+        )  # fmt: skip
+        return analysis_networkx(nodes, links)
 
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
         return [

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import networkx as nx
 
@@ -90,3 +91,27 @@ def search_row(
             sorted({t for k, tk, t in targets if k == within and tk is NodeKind.COUNCIL})
         ),
     )
+
+
+ANALYSIS_NODE_ATTRS = ("council_type", "category")
+"""What the whole-graph analyses read of a node besides its kind and name."""
+ANALYSIS_LINK_ATTRS = ("total_value_gbp",)
+"""What they read of a link besides its kind and role (a buying organisation's reach)."""
+
+
+def analysis_networkx(
+    nodes: Iterable[tuple[str, str, str, dict[str, Any]]],
+    links: Iterable[tuple[str, str, str, str | None, dict[str, Any]]],
+) -> nx.MultiDiGraph[str]:
+    """The graph the whole-graph analyses read, from ``(id, kind, name, attrs)`` nodes and
+    ``(from, kind, to, role, attrs)`` links (attrs: only ANALYSIS_*_ATTRS, None left out),
+    in ``to_networkx``'s sorted order, so the analyses give the same answers as on it."""
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for node_id, kind, name, attrs in sorted(nodes, key=lambda n: n[0]):
+        G.add_node(node_id, kind=kind, name=name,
+                   **{k: v for k, v in attrs.items() if v is not None})  # fmt: skip
+    for u, kind, v, role, attrs in sorted(links, key=lambda k: (k[0], k[1], k[2])):
+        if u in G and v in G:
+            G.add_edge(u, v, key=kind, role=role,
+                       **{k: a for k, a in attrs.items() if a is not None})  # fmt: skip
+    return G

@@ -8,11 +8,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from graph.search import search
 
 from api.http.deps import LIMIT, At, Limit, NodeId, Offset, ServiceDep, page
 from api.http.schemas import BuyingOrganisationPage, NodeWithLinks, Page, Partnerships
 from graph import LinkKind, node_with_links, queries
+from graph.search import search
 
 router = APIRouter()
 
