@@ -23,7 +23,23 @@ def brokers(
     G: nx.MultiDiGraph[str], *, weights: Weights | None = None, top: int = 20
 ) -> dict[str, Any]:
     """Hubs and brokers of the collaboration graph (betweenness with distance 1 / weight,
-    partners, strength), and each PBO's reach."""
+    partners, strength), and each PBO's reach.
+
+    Parameters
+    ----------
+    G
+        The stored graph as at a day.
+    weights
+        The evidence weights of the collaboration graph (``Weights()`` by default).
+    top
+        Brokers listed.
+
+    Returns
+    -------
+    dict
+        ``parameters``, ``brokers`` (``betweenness``, ``partners``, ``strength``, highest
+        betweenness first) and ``buying_organisations`` (``reach``).
+    """
     weights = weights or Weights()
     C = collaboration_graph(G, weights)
     g = to_igraph(C)

@@ -57,6 +57,27 @@ def candidates(
     combined authority without it). Groups come from community detection on the graph of these
     units, split into pieces that are contiguous through ``borders``, and larger pieces split
     again until no larger than ``max_size``.
+
+    Parameters
+    ----------
+    G
+        The stored graph as at a day.
+    weights
+        The evidence weights of the collaboration graph (``Weights()`` by default).
+    region
+        Only groups with a member in this region or nation (``InvalidInput``/``NotFound``
+        when it is not one).
+    min_size, max_size
+        The fewest members a group may have, and the most before it is split.
+    seed, resolution
+        Of the community detection the groups start from.
+
+    Returns
+    -------
+    dict
+        ``parameters``, ``candidates`` (ranked: ``score`` with its ``breakdown``, ``members``,
+        ``districts``, ``existing_combined_authorities``, ``evidence``) and
+        ``councils_outside_combined_authorities`` (the options open to each).
     """
     weights = weights or Weights()
     if region is not None and region not in G:

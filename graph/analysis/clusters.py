@@ -32,7 +32,30 @@ def clusters(
     runs: int = 10,
 ) -> dict[str, Any]:
     """Communities of the collaboration graph, with modularity, stability across ``runs``
-    seeds, the evidence inside each, and how well combined authorities fit them."""
+    seeds, the evidence inside each, and how well combined authorities fit them.
+
+    Parameters
+    ----------
+    G
+        The stored graph as at a day (``GraphStore.analysis_graph``).
+    weights
+        The evidence weights of the collaboration graph (``Weights()`` by default).
+    method
+        ``"louvain"`` (igraph's multilevel) or ``"leiden"``.
+    seed
+        Seeds igraph's random choices: the same data and seed give the same clusters.
+    resolution
+        Higher gives smaller clusters.
+    runs
+        Partitions found with other seeds, against which stability (NMI, ARI) is measured.
+
+    Returns
+    -------
+    dict
+        ``parameters``, ``organisations``, ``isolated``, ``modularity``, ``stability``,
+        ``clusters`` (each with ``members``, ``regions``, ``internal_weight``, ``evidence``)
+        and ``combined_authority_fit`` (measured on clusters found without CA evidence).
+    """
     weights = weights or Weights()
     P = weighted_pairs(G, weights)
     g = pairs_to_igraph(P.names, P.source, P.target, P.weight)

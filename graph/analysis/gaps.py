@@ -24,7 +24,23 @@ def gaps(
 ) -> dict[str, Any]:
     """Councils with no recorded shared service or joint procurement; combined-authority
     members that share nothing with the other members; and neighbours that each have an
-    arrangement in a category but none together."""
+    arrangement in a category but none together.
+
+    Parameters
+    ----------
+    G
+        The stored graph as at a day.
+    weights
+        The evidence weights of the collaboration graph (``Weights()`` by default).
+    top
+        Pairs of neighbours buying separately listed (all are counted).
+
+    Returns
+    -------
+    dict
+        ``parameters``, ``councils_without_partnerships``, ``combined_authorities`` (pairs
+        sharing nothing, members alone), ``neighbours_buying_separately`` and its total.
+    """
     weights = weights or Weights()
     C = collaboration_graph(G, weights)
     found = groups(G)

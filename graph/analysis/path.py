@@ -29,7 +29,21 @@ PATH_COST = {
 
 
 def path(G: nx.MultiDiGraph[str], a: str, b: str) -> dict[str, Any]:
-    """The cheapest chain of links from ``a`` to ``b``, each step named."""
+    """The cheapest chain of links from ``a`` to ``b``, each step named.
+
+    Parameters
+    ----------
+    G
+        The stored graph as at a day.
+    a, b
+        Where the path starts and ends (``NotFound`` for a node not in ``G``).
+
+    Returns
+    -------
+    dict
+        ``parameters`` (with the cost of each link kind, ``PATH_COST``), ``found``, ``from``,
+        ``to``, and when found its ``cost`` and ``steps`` (each link with its direction).
+    """
     check_node(G, a)
     check_node(G, b)
     H: nx.Graph[str] = nx.Graph()

@@ -37,6 +37,24 @@ def recommend(
     (owned or used), + the border weight if they border, + the combined-authority weight if
     they are in one together. Computed on ``node``'s neighbourhood in ``G`` (two steps out),
     so it takes milliseconds on a graph of any size.
+
+    Parameters
+    ----------
+    G
+        The stored graph as at a day, or only ``node``'s part of it (``recommend_graph``).
+    node
+        A council or other public body (``NotFound`` if it is not in ``G``).
+    weights
+        The evidence weights of the collaboration graph (``Weights()`` by default).
+    top
+        Recommendations listed.
+
+    Returns
+    -------
+    dict
+        ``parameters``, ``node``, ``works_with`` (its partners today) and
+        ``recommendations`` (each with ``score``, ``breakdown``, ``common_partners``,
+        ``reasons``), best first.
     """
     weights = weights or Weights()
     check_node(G, node)

@@ -1,0 +1,18 @@
+"""The examples in the docstrings are run: they must stay true."""
+
+from __future__ import annotations
+
+import doctest
+from types import ModuleType
+
+import pytest
+
+import graph.analysis.spec
+import graph.lazy
+import loaders.buyers
+
+
+@pytest.mark.parametrize("module", [graph.analysis.spec, graph.lazy, loaders.buyers])
+def test_docstring_examples(module: ModuleType) -> None:
+    failed, tried = doctest.testmod(module)
+    assert tried > 0 and failed == 0
