@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PARTNERMAP, copied_store, run_cli
+from conftest import PARTNERMAP, Neo4jServer, copied_store, run_cli
 from fetching import (
     CF,
     CF_FILE,
@@ -41,7 +41,7 @@ from fetching import (
 from filelock import FileLock
 from notice_server import NoticeServer, hold, running, status
 
-from graph import NetworkXStore
+from graph import GraphStore, NetworkXStore, open_store
 from loaders.fetched import MANIFEST
 
 # --- the command line: resuming after kill -9, --load, --since-last, reports ----------------
@@ -96,10 +96,10 @@ def test_killed_at_random_moments_it_still_ends_with_every_release_once(tmp_path
     assert not list(folder.glob("*.part"))
 
 
-def graph_evidence(home: Path) -> tuple[list[Any], list[Any]]:
+def graph_evidence(home: Path | GraphStore) -> tuple[list[Any], list[Any]]:
     """The joint procurements, public bodies and the links notices give, without sources."""
     kinds = {"joint_procurement", "public_body"}
-    with NetworkXStore(home) as store:
+    with home if isinstance(home, GraphStore) else NetworkXStore(home) as store:
         nodes = sorted(
             (n.id, n.name, sorted(n.attrs.items()), n.valid_from)
             for n in store.iter_nodes()
@@ -292,3 +292,27 @@ def test_help_lists_the_sources_and_imports_no_http_client(tmp_path: Path) -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False"]
+
+
+def test_fetch_then_load_into_neo4j(
+    bundled_home: Path, tmp_path: Path, neo4j_server: Neo4jServer
+) -> None:
+    """``fetch --load`` with the Neo4j store: the window files go to the home, the graph to
+    Neo4j, and Neo4j ends up with what loading the notice file into the embedded store gives."""
+    direct = tmp_path / "direct"
+    direct.mkdir()
+    copied_store(bundled_home, direct)
+    assert run_cli(direct, "load", str(CF_FILE)).returncode == 0
+    neo4j_server.wipe()
+    env = neo4j_server.env()
+    assert run_cli(tmp_path, "load", env=env).returncode == 0
+    with running(NoticeServer(CF, page_size=10)) as server:
+        result = run_cli(
+            tmp_path, "fetch", "contracts-finder", *CF_SPAN, "--load",
+            env={**env, **QUICK_ENV, "PARTNERMAP_CONTRACTS_FINDER_URL": server.url},
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "fetched" / "contracts-finder").is_dir()
+    nodes, links = graph_evidence(open_store(neo4j_server.settings()))
+    assert (nodes, links) == graph_evidence(direct)
+    assert links
