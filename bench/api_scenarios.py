@@ -13,16 +13,13 @@ on each backend, in the same run.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 from analysis_scenarios import synthetic_collaboration
-from measure import LINKS, NODES
+from measure import LINKS, NODES, serve
 
 from graph import GraphStore, Link, LinkKind, NetworkXStore, Node, NodeKind, Source
 
@@ -62,24 +59,6 @@ def write_graph(store: GraphStore) -> float:
     t = time.perf_counter()
     store.write(nodes, links, replace=True)
     return time.perf_counter() - t
-
-
-def serve(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], str]:
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("partnermap")), "serve", "--port", str(port)],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(1200):
-        try:
-            httpx.get(url + "/health", timeout=1)
-            return server, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the API server did not start")
 
 
 def peak_rss_mib(pid: int) -> float:

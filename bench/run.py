@@ -49,7 +49,7 @@ from analysis_scenarios import (
 )
 from api_scenarios import api_synthetic_report, scenario_api_synthetic
 from api_scenarios import scenario_neo4j_api_synthetic as _neo4j_api_synthetic
-from measure import LINKS, NODES, peak_mib
+from measure import LINKS, NODES, peak_mib, serve
 from neo4j import GraphDatabase
 from ocds_synthetic import write_releases
 from playwright.sync_api import sync_playwright
@@ -314,22 +314,7 @@ API_SECONDS = 10
 
 
 def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = 8765 if env.get("PARTNERMAP_STORE") == "embedded" else 8766
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("partnermap")), "serve", "--port", str(port)],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            httpx.get(url + "/health", timeout=1)
-            return server, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the API server did not start")
+    return serve(env, 8765 if env.get("PARTNERMAP_STORE") == "embedded" else 8766)
 
 
 def _latencies(url: str) -> dict[str, Any]:

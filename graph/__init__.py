@@ -6,8 +6,9 @@ import the Neo4j driver, NetworkX or pydantic.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from graph.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from graph.changes import Outcome, Plan, copy_graph, plan_changes
@@ -49,7 +50,6 @@ _WHERE = {
                     "open_store"),
     "graph.views": ("link_dict", "node_dict", "node_with_links", "vintage"),
 }  # fmt: skip
-_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 
 __all__ = [
     "CombinedAuthorityType",
@@ -89,10 +89,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'graph' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE)

@@ -5,8 +5,9 @@ Names are loaded on first use (PEP 562): ``loaders.formats`` can be read without
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from graph.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from loaders.bundled import bundled_dir, bundled_files, load_bundled
@@ -22,7 +23,6 @@ _WHERE = {
     "loaders.progress": ("LoadProgress",),
     "loaders.report": ("FileReport", "LoadReport"),
 }
-_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 
 __all__ = [
     "FORMATS",
@@ -38,10 +38,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'loaders' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE)

@@ -23,6 +23,7 @@ import orjson
 
 from graph.errors import LoaderError, Problem
 from loaders.progress import open_input
+from loaders.tables import json_lines
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -142,16 +143,7 @@ def iter_fetched_releases(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     for window in checked_windows(folder):
         path = folder / window.file
         with open_input(path) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as f:
-            for number, line in enumerate(f, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    release = orjson.loads(line)
-                except orjson.JSONDecodeError as e:
-                    raise LoaderError(
-                        Problem(str(path), number, f"not valid JSON: {e}"),
-                        hint="fetch that window again with --refetch",
-                    ) from e
+            for number, release in json_lines(f, path, "fetch that window again with --refetch"):
                 if not isinstance(release, dict):
                     continue
                 key = release_key(release)

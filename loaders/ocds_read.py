@@ -21,7 +21,7 @@ import orjson
 from graph.errors import LoaderError, Problem
 from loaders.fetched import is_fetched_folder, iter_fetched_releases
 from loaders.progress import open_input
-from loaders.tables import UTF8_HINT, check_readable
+from loaders.tables import UTF8_HINT, check_readable, json_lines
 
 GZIP_MAGIC = b"\x1f\x8b"
 PEEK_BYTES = 64 * 1024
@@ -145,16 +145,8 @@ def _releases_of(item: Any, layout: str) -> Iterator[dict[str, Any]]:
 
 def _lines(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     with open_bytes(path, watched=True) as raw:
-        for number, line in enumerate(raw, start=1):
-            if not line.strip():
-                continue
-            try:
-                release = orjson.loads(line)
-            except orjson.JSONDecodeError as e:
-                raise LoaderError(
-                    Problem(str(path), number, f"not valid JSON: {e}"),
-                    hint="the line is cut short or malformed; fix or remove it",
-                ) from e
+        hint = "the line is cut short or malformed; fix or remove it"
+        for number, release in json_lines(raw, path, hint):
             if isinstance(release, dict):
                 yield f"line {number}", release
             else:

@@ -7,8 +7,11 @@ the file size, and a byte that is not UTF-8 is reported on the line where it is.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from graph.errors import LoaderError, Problem
 from loaders.items import Reject
@@ -129,3 +132,15 @@ def _check_header(
                 Problem(name, 1, f"unknown columns: {', '.join(unknown)}"),
                 hint=f"rename or remove them; the columns of this format are {', '.join(allowed)}",
             )
+
+
+def json_lines(lines: Iterable[bytes], path: Path, hint: str) -> Iterator[tuple[int, Any]]:
+    """``(line number, value)`` of each non-blank line of JSON Lines; a line that is not JSON
+    is a ``LoaderError`` naming the file and line, with ``hint``."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, orjson.loads(line)
+        except orjson.JSONDecodeError as e:
+            raise LoaderError(Problem(str(path), number, f"not valid JSON: {e}"), hint=hint) from e

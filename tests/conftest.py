@@ -25,16 +25,19 @@ from loaders import load_bundled
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 UPSTREAM_VARIABLE = "PARTNERMAP_SHARED_DATA"
+UPSTREAM_DEFAULT = REPO.parent / "shared" / "data"
+"""Where the reference data the bundled files are compiled from sits in a working copy; only
+the rebuild checks read it (``upstream_data``), and a guard stops every other test."""
 PARTNERMAP = Path(sys.executable).with_name("partnermap")
 
 
 @pytest.fixture(scope="session")
 def upstream_data() -> Path:
     """The upstream reference data the bundled files are compiled from: the folder
-    ``$PARTNERMAP_SHARED_DATA``, or ``../shared/data`` beside the repository. Only the check
-    that the bundled files rebuild from it uses it; a clone with nothing beside it skips that
+    ``$PARTNERMAP_SHARED_DATA``, or ``UPSTREAM_DEFAULT`` beside the repository. Only the checks
+    that the bundled files rebuild from it use it; a clone with nothing beside it skips that
     check (saying which folder it looked for), except under ``CI=true``, where it fails."""
-    path = Path(os.environ.get(UPSTREAM_VARIABLE) or REPO.parent / "shared" / "data")
+    path = Path(os.environ.get(UPSTREAM_VARIABLE) or UPSTREAM_DEFAULT)
     if not (path / "SOURCES.md").is_file():
         message = (
             f"UPSTREAM REBUILD CHECK NOT RUN: the reference data folder {path} is not there "
@@ -48,15 +51,15 @@ def upstream_data() -> Path:
 
 # --- Self-contained: no test reads the reference data beside the repository ----------------
 #
-# A clone of the repository has nothing beside it, so a test that reads ../shared passes here
+# A clone has nothing beside it, so a test that reads the upstream data passes here
 # and fails there. An audit hook sees every file this process opens and every command line it
 # starts; a test that touches the upstream folder (other than the rebuild check, which asks for
 # it through the ``upstream_data`` fixture) fails, naming the path.
 
 UPSTREAM_FOLDERS = tuple(
     {
-        str(REPO.parent / "shared"),
-        os.path.abspath(os.environ.get(UPSTREAM_VARIABLE) or REPO.parent / "shared"),  # noqa: PTH100
+        str(UPSTREAM_DEFAULT.parent),
+        os.path.abspath(os.environ.get(UPSTREAM_VARIABLE) or UPSTREAM_DEFAULT),  # noqa: PTH100
     }
 )
 _touched_upstream: list[str] = []

@@ -8,8 +8,9 @@ Names are loaded on first use (PEP 562): ``loaders.fetch.sources`` is read witho
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from graph.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from loaders.fetch.report import FetchProgress, FetchReport, WindowReport
@@ -25,7 +26,6 @@ _WHERE = {
     "loaders.fetch.service": ("Service",),
     "loaders.fetch.sources": ("SERVICES", "SOURCE_NAMES"),
 }
-_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 
 __all__ = [
     "SERVICES",
@@ -40,10 +40,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'loaders.fetch' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE)
