@@ -5,7 +5,11 @@ type says what the code is, so it decides the node kind and, for councils, the c
 
 Bodies ONS does not code (buying organisations, shared services, joint procurements, other
 public bodies) get ``PREFIX:slug`` ids: ``bo:espo``, ``ss:...``, ``jp:ocds-r6ebe6-0000580267``,
-``pb:...`` with a lower-case slug of letters, digits, ``.``, ``_`` and ``-``.
+``pb:...`` with a lower-case slug of letters, digits, ``.``, ``_`` and ``-``. Councils
+abolished before GSS codes were given to them (Northern Ireland's councils of 1973-2015) are
+``snac:`` and their ONS SNAC code, lower case (``snac:95a``, Derry City Council); combined
+authorities established before ONS gave them a code are ``ca:`` and a slug of their name
+(``ca:cumbria``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from graph.model import CouncilType, Nation, NodeKind
 
 GSS_PATTERN = re.compile(r"^[ENSW]\d{8}$")
-SLUG_PATTERN = re.compile(r"^(bo|ss|jp|pb):[a-z0-9][a-z0-9._-]{0,199}$")
+SLUG_PATTERN = re.compile(r"^(bo|ss|jp|pb|snac|ca):[a-z0-9][a-z0-9._-]{0,199}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,8 @@ SLUG_KINDS = {
     "ss": NodeKind.SHARED_SERVICE,
     "jp": NodeKind.JOINT_PROCUREMENT,
     "pb": NodeKind.PUBLIC_BODY,
+    "snac": NodeKind.COUNCIL,
+    "ca": NodeKind.COMBINED_AUTHORITY,
 }
 
 NATIONS = {
@@ -100,7 +106,7 @@ def check_id(node_id: str) -> None:
 def kind_of(node_id: str) -> NodeKind:
     """The node kind an id implies; ``UnknownCode`` if it is not an id partnermap knows."""
     if SLUG_PATTERN.match(node_id):
-        return SLUG_KINDS[node_id[:2]]
+        return SLUG_KINDS[node_id.split(":", 1)[0]]
     return gss_entity(node_id).kind
 
 

@@ -14,6 +14,9 @@ from enum import StrEnum
 
 Scalar = str | int | float | bool
 """An attribute value. Dates travel as ISO strings inside ``attrs``."""
+HISTORY_FROM = date(2015, 4, 1)
+"""The first day the bundled graph is complete for: every council that existed since then is
+in it, with its dates; a body begun before then is taken as existing on any earlier day."""
 
 
 class NodeKind(StrEnum):

@@ -38,13 +38,25 @@ def link_dict(link: Link) -> dict[str, Any]:
     }
 
 
-def node_with_links(store: GraphStore, node_id: str) -> dict[str, Any]:
-    """One node, its attributes and its links, each with the node at the other end."""
+def node_with_links(store: GraphStore, node_id: str, at: date | None = None) -> dict[str, Any]:
+    """One node, its attributes and its links, each with the node at the other end; with
+    ``at``, only the links in force that day between bodies that existed then, and whether the
+    node itself existed (``existed``)."""
     node = store.get_node(node_id)
     if node is None:
         raise NotFound(f"no node with id {node_id!r}", hint=_suggest(store, node_id))
     links = store.links_of(node_id)
     others = store.get_nodes({k.to_id if k.from_id == node_id else k.from_id for k in links})
+    if at is not None:
+        alive = node.valid_at(at)
+        links = [
+            k
+            for k in links
+            if alive
+            and k.valid_at(at)
+            and (o := others.get(k.to_id if k.from_id == node_id else k.from_id)) is not None
+            and o.valid_at(at)
+        ]
     items = []
     order = list(LinkKind)
     for link in sorted(links, key=lambda k: (order.index(k.kind), k.to_id, k.from_id)):
@@ -61,7 +73,10 @@ def node_with_links(store: GraphStore, node_id: str) -> dict[str, Any]:
                 },
             }
         )
-    return {"node": node_dict(node), "links": items}
+    view: dict[str, Any] = {"node": node_dict(node), "links": items}
+    if at is not None:
+        view |= {"as_at": at.isoformat(), "existed": node.valid_at(at)}
+    return view
 
 
 def _suggest(store: GraphStore, text: str) -> str:

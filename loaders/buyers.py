@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.model import Node, NodeKind
+from graph.model import Link, LinkKind, Node, NodeKind
+from graph.store.base import GraphStore
 from loaders.registers import register_bodies
 from loaders.resolve import Resolution, Resolver, names_file, read_variants
 
@@ -250,17 +251,47 @@ def _department(resolver: Resolver, name: str, at: date | None, dated: list[bool
     return None
 
 
-def resolver_for(nodes: Iterable[Node], *, registers: bool = True) -> Resolver:
+def resolver_for(
+    nodes: Iterable[Node],
+    *,
+    registers: bool = True,
+    successors: Callable[[str], list[str]] | None = None,
+) -> Resolver:
     """The resolver the loaders use, over ``nodes`` (a store's): councils, combined
     authorities, buying organisations and public bodies, with mySociety's name variants, and
     (``registers``) the bundled registers' public bodies that are not stored yet, listed in
-    the resolver's ``unstored``."""
+    the resolver's ``unstored``; ``successors`` (``successors_in``) places names of councils
+    that no longer existed on a notice's day as their successors."""
     stored = list(nodes)
     known = {n.id for n in stored}
     extra = [b for b in register_bodies() if b.id not in known] if registers else []
     resolver = Resolver.build([*stored, *extra], read_variants(names_file()), kinds=PARTNER_KINDS)
     resolver.unstored = {b.id for b in extra}
+    resolver.successors = successors
     return resolver
+
+
+def successors_in(
+    store: GraphStore, nodes: Iterable[Node], links: Iterable[Link] = ()
+) -> Callable[[str], list[str]]:
+    """The councils that took the whole of each ended one of ``nodes`` over, by its
+    ``succeeded_by`` links in ``store`` and in ``links`` (a load's own), read now."""
+    given = [k for k in links if k.kind is LinkKind.SUCCEEDED_BY]
+    known: dict[str, list[str]] = {}
+    for node in nodes:
+        if node.valid_to is None:
+            continue
+        around = [*store.links_of(node.id), *(k for k in given if k.from_id == node.id)]
+        known[node.id] = sorted(
+            {
+                k.to_id
+                for k in around
+                if k.kind is LinkKind.SUCCEEDED_BY
+                and k.from_id == node.id
+                and k.attrs.get("share", "whole") == "whole"
+            }
+        )
+    return lambda node_id: known.get(node_id, [])
 
 
 def placement_dict(resolver: Resolver, found: Placement) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from graph.errors import LoaderError, LoadRejected, Problem
 from graph.model import Link, LinkKey, Node, merged_link, merged_node
 from graph.store.base import GraphStore
 from loaders.areas import vintage_from_name
-from loaders.buyers import resolver_for
+from loaders.buyers import resolver_for, successors_in
+from loaders.dated import DATED_KINDS, anachronisms
 from loaders.detect import FORMATS, detect_format
 from loaders.items import Item, ParseContext, Reject, Row, Skip
 from loaders.progress import LoadProgress, watching
@@ -74,7 +75,9 @@ def load_files(
         if not built:
             known = {n.id: n for n in store.iter_nodes()}
             known.update((i, s.record) for i, s in nodes.items())
-            built.append(resolver_for(known.values()))
+            given = [s.record for s in links.values()]
+            successors = successors_in(store, known.values(), given)
+            built.append(resolver_for(known.values(), successors=successors))
         return built[0]
 
     for index, given in enumerate(paths):
@@ -101,16 +104,14 @@ def load_files(
     plan = plan_changes(store, [s.record for s in staged_nodes], [s.record for s in staged_links])
     dropped: set[tuple[int, int | None]] = set()
     for i, missing in sorted(plan.missing_ends.items()):
-        staged = staged_links[i]
-        file_report = report.files[staged.file]
-        file_report.reject(
-            staged.line,
+        reason = (
             f"links to {missing}, which is neither in the store nor in this load "
-            f"(load the file that defines {missing} first, or in the same command)",
+            f"(load the file that defines {missing} first, or in the same command)"
         )
-        if (staged.file, staged.line) not in dropped:
-            dropped.add((staged.file, staged.line))
-            file_report.rows_taken -= 1
+        _drop(report, staged_links[i], reason, dropped)
+    for i, reason in sorted(_anachronisms(store, nodes, staged_links).items()):
+        if i not in plan.missing_ends:
+            _drop(report, staged_links[i], reason, dropped)
     for node, outcome in zip(staged_nodes, plan.node_outcomes, strict=True):
         report.files[node.file].nodes[outcome] += 1
     for i, (link, outcome) in enumerate(zip(staged_links, plan.link_outcomes, strict=True)):
@@ -131,6 +132,46 @@ def load_files(
     report.stored = True
     report.data_version = store.data_version()
     return report
+
+
+def _drop(
+    report: LoadReport,
+    staged: _Staged[Link],
+    reason: str,
+    dropped: set[tuple[int, int | None]],
+) -> None:
+    """Reject the row that gave a staged link (a row is counted as taken no more once)."""
+    file_report = report.files[staged.file]
+    file_report.reject(staged.line, reason)
+    if (staged.file, staged.line) not in dropped:
+        dropped.add((staged.file, staged.line))
+        file_report.rows_taken -= 1
+
+
+def _anachronisms(
+    store: GraphStore, nodes: dict[str, _Staged[Node]], staged: list[_Staged[Link]]
+) -> dict[int, str]:
+    """Links dated outside the life of a body they join (``loaders.dated``), by index."""
+    links = [s.record for s in staged]
+    wanted = {e for k in links if k.kind in DATED_KINDS for e in (k.from_id, k.to_id)}
+    stored = store.get_nodes(wanted - nodes.keys())
+
+    def node(node_id: str) -> Node | None:
+        known = nodes.get(node_id)
+        return known.record if known is not None else stored.get(node_id)
+
+    def heirs(node_id: str) -> dict[str, list[str]]:
+        around = [*store.links_of(node_id), *links]
+        return {
+            "predecessors": sorted(
+                {k.from_id for k in around if k.kind == "succeeded_by" and k.to_id == node_id}
+            ),
+            "successors": sorted(
+                {k.to_id for k in around if k.kind == "succeeded_by" and k.from_id == node_id}
+            ),
+        }
+
+    return anachronisms(links, node, heirs)
 
 
 def _take(

@@ -296,6 +296,12 @@ def _resolve(
         found = _placed(resolver, name, day)
         if not found.placed and (short := SUFFIX.sub("", name)) != name:
             found = _placed(resolver, short, day)
+        if found.placed and day.read and (when := day()) is not None:
+            gone = [i for i in found.ids if not _existed(resolver, i, when)]
+            if gone:
+                if notes is not None:
+                    notes.append(f"buyer names {', '.join(gone)}, which did not exist on {when}")
+                return ()
         if found.placed:
             if notes is not None and found.agent:
                 notes.append(f"agent: {found.agent} buying for {', '.join(found.ids)}")
@@ -303,6 +309,11 @@ def _resolve(
                 notes.append(f"one buyer field naming several bodies: {', '.join(found.ids)}")
             return found.ids
     return ()
+
+
+def _existed(resolver: Resolver, node_id: str, day: date) -> bool:
+    node = resolver.nodes.get(node_id)
+    return node is None or node.valid_at(day)
 
 
 def _placed(resolver: Resolver, name: str, day: _Day) -> Placement:

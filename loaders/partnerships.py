@@ -4,7 +4,10 @@ column; the bundled files in ``loaders/bundled/partnerships/`` use them.
 
 Partners are given by id (a GSS code or a ``bo:``/``pb:`` id) or by name; names go through the
 shared resolver. A name it cannot resolve rejects the row with the closest matches, and an
-arrangement with fewer than two known partners is rejected.
+arrangement with fewer than two known partners is rejected. A partner that joined or left on a
+day of its own carries it after ``@``: ``E10000002@..2020-03-31`` (a partner until that day),
+``E06000060@2020-04-01..`` (from that day), ``E07000223@2008-04-01..2019-03-31``; without it a
+partner takes part from the arrangement's start to its end.
 """
 
 from __future__ import annotations
@@ -210,9 +213,12 @@ def _arrangement(
     start, end = day(row, "start_date"), day(row, "end_date")
     if start and end and end < start:
         raise BadValue(f"end_date {end} is before start_date {start}")
-    partners = list(
-        dict.fromkeys(_partner(p, context) for p in partners_text.split(";") if p.strip())
-    )
+    spans: dict[str, tuple[date | None, date | None]] = {}
+    for entry in partners_text.split(";"):
+        if entry.strip():
+            partner, span = _dated_partner(entry, context, start, end)
+            spans.setdefault(partner, span)
+    partners = list(spans)
     lead = _partner(row["lead"], context) if row.get("lead") else None
     if lead is not None and lead not in partners:
         partners.append(lead)
@@ -228,12 +234,37 @@ def _arrangement(
             "lead" if p == lead else "partner",
             row,
             context=context,
-            start=start,
-            end=end,
+            start=spans.get(p, (None, None))[0] or start,
+            end=spans.get(p, (None, None))[1] or end,
         )
         for p in partners
     )
     return (node, *links)
+
+
+def _dated_partner(
+    entry: str, context: ParseContext, start: date | None, end: date | None
+) -> tuple[str, tuple[date | None, date | None]]:
+    """A partner and the days it took part (``ID@FROM..TO``, either day optional)."""
+    text, at, span = entry.partition("@")
+    partner = _partner(text, context)
+    if not at:
+        return partner, (None, None)
+    first, dots, last = span.partition("..")
+    if not dots:
+        raise BadValue(
+            f"partner {entry.strip()!r}: give its days as @FROM..TO (either may be left out), "
+            "e.g. E10000002@..2020-03-31"
+        )
+    joined = day({"from": first.strip()}, "from")
+    left = day({"to": last.strip()}, "to")
+    if joined and left and left < joined:
+        raise BadValue(f"partner {entry.strip()!r}: left {left} before it joined {joined}")
+    if joined and start and joined < start:
+        raise BadValue(f"partner {entry.strip()!r} joined {joined}, before the start {start}")
+    if left and end and left > end:
+        raise BadValue(f"partner {entry.strip()!r} left {left}, after the end {end}")
+    return partner, (joined, left)
 
 
 def _own_id(text: str, kind: NodeKind) -> str:

@@ -10,6 +10,7 @@ the vintage given to the loader are recorded instead. Dates are ISO (``2023-04-0
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
@@ -34,11 +35,17 @@ from loaders.tables import read_rows
 
 NODE_COLUMNS = (
     "id", "kind", "name", "official_name", "council_type", "nation", "ca_type", "mayoral",
-    "former_codes", "lat", "lon", "valid_from", "valid_to", "sources",
+    "former_codes", "lat", "lon", "population", "population_year", "valid_from", "valid_to",
+    "source_url", "verified", "note", "sources",
 )  # fmt: skip
+POPULATION_YEAR = re.compile(r"^mid-(19|20)\d\d$")
 LINK_COLUMNS = (
-    "from_id", "kind", "to_id", "role", "valid_from", "valid_to", "shared_boundary_km", "sources",
+    "from_id", "kind", "to_id", "role", "valid_from", "valid_to", "shared_boundary_km", "share",
+    "source_url", "verified", "note", "sources",
 )  # fmt: skip
+VERIFIED = ("yes", "partial", "no")
+SHARES = ("whole", "part")
+"""How much of an abolished council a ``succeeded_by`` link's successor took."""
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -126,6 +133,8 @@ def _node(row: dict[str, str], context: ParseContext) -> tuple[Node]:
             attrs[column] = number(row[column], column, low=-bound, high=bound, unit=unit)
     if ("lat" in attrs) != ("lon" in attrs):
         raise BadValue("give both lat and lon, or neither")
+    attrs |= _population(row)
+    attrs |= _cited(row)
     valid_from, valid_to = _dates(row)
     node = Node(
         id=node_id,
@@ -156,6 +165,13 @@ def _link(row: dict[str, str], context: ParseContext) -> tuple[Link]:
         if kind is not LinkKind.BORDERS:
             raise BadValue("shared_boundary_km is for borders links only")
         attrs["shared_boundary_km"] = number(row["shared_boundary_km"], "shared_boundary_km", low=0)
+    if row.get("share"):
+        if kind is not LinkKind.SUCCEEDED_BY:
+            raise BadValue("share is for succeeded_by links only")
+        if row["share"] not in SHARES:
+            raise BadValue(f"share must be one of {', '.join(SHARES)}, not {row['share']!r}")
+        attrs["share"] = row["share"]
+    attrs |= _cited(row)
     valid_from, valid_to = _dates(row)
     link = Link(
         from_id=from_id,
@@ -168,6 +184,33 @@ def _link(row: dict[str, str], context: ParseContext) -> tuple[Link]:
         sources=_sources(row.get("sources", ""), (context.source,)),
     )
     return (link.canonical(),)
+
+
+def _population(row: dict[str, str]) -> dict[str, Scalar]:
+    """``population`` and the estimate's year (``population_year``), given together."""
+    if not (row.get("population") or row.get("population_year")):
+        return {}
+    if not (row.get("population") and POPULATION_YEAR.match(row.get("population_year", ""))):
+        raise BadValue(
+            "give population with population_year, the estimate's year (mid-2024), "
+            f"not {row.get('population')!r} and {row.get('population_year')!r}"
+        )
+    people = number(row["population"], "population", low=0, unit="a whole number of people")
+    if people != int(people):
+        raise BadValue(f"population {row['population']!r} is not a whole number of people")
+    return {"population": int(people), "population_year": row["population_year"]}
+
+
+def _cited(row: dict[str, str]) -> dict[str, Scalar]:
+    """The page a record was checked against, whether it was (``verified``), and a note."""
+    cited: dict[str, Scalar] = {c: row[c] for c in ("source_url", "note") if row.get(c)}
+    if row.get("verified"):
+        if row["verified"] not in VERIFIED:
+            raise BadValue(
+                f"verified must be one of {', '.join(VERIFIED)}, not {row['verified']!r}"
+            )
+        cited["verified"] = row["verified"]
+    return cited
 
 
 def choice(enum: type[E], value: str, column: str) -> E:

@@ -6,13 +6,17 @@ node's name, official name, and mySociety's name variants); the same after norma
 (case, punctuation, "&", and words such as "council", "borough", "city of"); and last a fuzzy
 match (rapidfuzz) that is accepted only when it is close and clearly better than the next
 candidate. A name that fits two nodes equally is refused, never guessed.
+
+Names are placed as at a day: a name of a council that did not exist that day is placed as its
+successor of the day (``how`` ``successor``: a 2024 notice from "Richmondshire District Council"
+is North Yorkshire Council's), or refused when it went to several.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib.resources import as_file, files
@@ -21,7 +25,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from graph.model import Node, NodeKind
+from graph.model import HISTORY_FROM, Node, NodeKind
 
 FUZZY_MIN = 90.0
 """Lowest fuzzy score accepted (0-100, rapidfuzz ``token_sort_ratio`` on normalised names)."""
@@ -81,8 +85,9 @@ class Resolution:
     text: str
     id: str | None
     how: str
-    """How: ``id``, ``former_code``, ``name``, ``normalised``, ``fuzzy``; refused:
-    ``ambiguous`` or ``unknown``."""
+    """How: ``id``, ``former_code``, ``name``, ``normalised``, ``fuzzy``, ``successor`` (the
+    name of a council that no longer existed that day, placed as the one that took it over);
+    refused: ``ambiguous`` or ``unknown``."""
     candidates: tuple[str, ...] = ()
     """For a refusal: the closest names with their ids, best first."""
     dated: bool = False
@@ -107,6 +112,9 @@ class Resolver:
     """Ids of bodies known from a register but not in the store (yet)."""
     placements: dict[Any, Any] = field(default_factory=dict)
     """``loaders.buyers.place``'s answers, remembered with the resolver they came from."""
+    successors: Callable[[str], list[str]] | None = None
+    """The councils that took the whole of a council over (its ``succeeded_by`` links), for
+    names of councils that did not exist on the day asked."""
     _choices: list[str] | None = None
 
     @classmethod
@@ -171,10 +179,42 @@ class Resolver:
                 day = at or date.today()
                 found = {i for i in found if self.nodes[i].valid_at(day)} or found
             if found and len(found) == 1:
-                return Resolution(text, next(iter(found)), how), dated
+                (only,) = found
+                if self._lifelong(only):
+                    return Resolution(text, only, how), dated
+                return self._of_the_day(text, only, how, at or date.today()), True
             if found:
                 return Resolution(text, None, "ambiguous", self._labelled(sorted(found))), dated
         return self._fuzzy(text, normalised(query)), False
+
+    def _lifelong(self, node_id: str) -> bool:
+        """Whether a node existed on every day the graph covers (its answer needs no day)."""
+        node = self.nodes[node_id]
+        started = node.valid_from is None or node.valid_from <= HISTORY_FROM
+        return started and node.valid_to is None
+
+    def _of_the_day(self, text: str, node_id: str, how: str, day: date) -> Resolution:
+        """``node_id`` if it existed on ``day``, else the council of that day that took the whole
+        of it over (followed through several reorganisations), else a refusal."""
+        seen = {node_id}
+        current = [node_id]
+        while current and self.successors is not None:
+            if any(self.nodes[i].valid_at(day) for i in current if i in self.nodes):
+                break
+            ended = [i for i in current if i in self.nodes and self.nodes[i].valid_to]
+            later = sorted({s for i in ended for s in self.successors(i)} - seen)
+            if not later:
+                break
+            seen |= set(later)
+            current = later
+        alive = [i for i in current if i in self.nodes and self.nodes[i].valid_at(day)]
+        if alive == [node_id]:
+            return Resolution(text, node_id, how, dated=True)
+        if len(alive) == 1:
+            return Resolution(text, alive[0], "successor", dated=True)
+        if len(alive) > 1:
+            return Resolution(text, None, "ambiguous", self._labelled(alive), dated=True)
+        return Resolution(text, node_id, how, dated=True)
 
     def _fuzzy(self, text: str, key: str) -> Resolution:
         if self._choices is None:

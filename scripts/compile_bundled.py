@@ -17,7 +17,17 @@ Method:
 - `borders` (undirected, from_id < to_id): English pairs from the May 2024 BUC-derived adjacency
   (approximate km); pairs with a non-English side from the ONS 2021 neighbour list (old codes
   mapped to successors); county-council borders derived from their districts' pairs.
-- `succeeded_by`: the 2023 reorganisation. Every count is checked; a mismatch exits loudly.
+- `succeeded_by`: the 2023 reorganisation (dated 1 April 2023).
+- Councils abolished since 1 April 2015 (`scripts/council_history.py`): England's 2019-2021
+  reorganisations from mySociety (each council's last day the day before its successor began,
+  `succeeded_by` dated that day), and Northern Ireland's 26 councils of 1973-2015 (ids
+  `snac:95a`..., no GSS code) with their 11 successors of 1 April 2015 per the Local Government
+  (Boundaries) Order (Northern Ireland) 2012 (`share` `part` where a council went to two).
+  Their `within` links from mySociety's county and region; their borders from the ONS 2014-2026
+  TopoJSON (outlines sharing an arc in a year both were in use), counties' borders derived from
+  their districts'; English positions at their outline's centroid, Northern Ireland's old
+  councils at the successor that took the whole of them (no outline bundled; no borders).
+  Every count is checked; a mismatch exits loudly.
 
 Run: python scripts/compile_bundled.py [--shared DIR] [--out DIR]
 """
@@ -32,6 +42,10 @@ from collections import defaultdict
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
+
+from ca_history import authorities, member_areas, memberships
+from council_history import Cited, abolished_councils, abolished_geography, load_topology
+from population import populations
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
@@ -124,15 +138,74 @@ DATASETS: list[tuple[str, ...]] = [
         "Used only for pairs with a non-English side.",
     ),
     (
+        "ons-els-areas",
+        "2014-2026",
+        "Areas of the Explore Local Statistics app: districts, counties and combined authorities "
+        "of 2014-2026 (TopoJSON)",
+        "ONS",
+        "Open Government Licence v3.0 (Crown copyright ONS); repository MIT",
+        "https://github.com/ONSdigital/explore-local-statistics-app",
+        "src/lib/data/topo.json at commit ca9faecc8cab26e33faff935b2b58a4fc10d6c0d; layers ltla "
+        "and cty with the years each area was in use. Used for the borders and positions of the "
+        "councils abolished since 2015 (two areas border when their outlines share an arc in a "
+        "year both were in use); ONS's 2016 super-generalised outlines.",
+    ),
+    (
+        "ni-boundaries-order-2012",
+        "2012",
+        "The Local Government (Boundaries) Order (Northern Ireland) 2012 (SR 2012/421)",
+        "legislation.gov.uk",
+        OGL,
+        "https://www.legislation.gov.uk/nisr/2012/421/contents/made",
+        "The 11 districts of Northern Ireland from 1 April 2015 and the 26 they replaced, as "
+        "compiled in scripts/council_history.py (NI_NEW); a council that went to two new "
+        "districts (Castlereagh and Lisburn, parts to Belfast) is succeeded_by both.",
+    ),
+    (
+        "ons-mye",
+        "2024",
+        "Population estimates for England and Wales, mid-2024 (MYE2, persons, 2023 boundaries)",
+        "ONS",
+        OGL,
+        "https://github.com/LibrariesHacked/public-libraries-activity-dataset",
+        "data/mye24tablesew.csv at commit a1e657fb1ea32a5f81d475d0b09d1d3ac8730e8d (2025-08-21), "
+        "an unmodified copy of ONS's MYE2 table; rows filtered on Geography to councils; Barnsley "
+        "and Sheffield under their pre-2025 codes. England and Wales only.",
+    ),
+    (
+        "ons-mye-uk",
+        "2022",
+        "Population estimates for the UK, mid-2022, on 2023 council codes",
+        "ONS",
+        OGL,
+        "https://github.com/jnebe/travel_data",
+        "census_data/uk_2022.csv at commit d5ff3f519e8b50e1683686ed5b3cbae0a9747f2a; copied from "
+        "ONS's mid-2022 file (the repository states no licence; the figures are ONS's, OGL v3). "
+        "Used for Scotland's councils only: no newer Scottish file was found.",
+    ),
+    (
+        "nisra-mye",
+        "2024",
+        "Northern Ireland mid-2024 population estimates by district (table MYE01T06)",
+        "NISRA",
+        OGL,
+        "https://github.com/nisra-explore/local-stats",
+        "github_action_jsons/N09000001.json ... N09000011.json at commit "
+        "7b6887d998d97e721bb14c666c2a1f03815dfda7 (data.MYETotal.value, updated 2025-09-17).",
+    ),
+    (
         "partnermap-ca-register",
-        "2025-05",
-        "Combined authority types, mayoral status and constituent membership",
+        "2026-12",
+        "Combined authorities and combined county authorities, dated by their establishment "
+        "orders, with their dated constituent members",
         "partnermap (compiled)",
-        "OGL v3.0 facts; compiled by partnermap",
+        "OGL v3.0 facts (legislation.gov.uk); compiled by partnermap",
         "https://www.legislation.gov.uk/",
-        "CA types (ca/cca) and mayoral status follow the "
-        "legislation establishing each authority and ../shared/notes/domain.md; constituent "
-        "membership derived from ONS LAD25->CAUTH25 by the rule in scripts/compile_bundled.py.",
+        "Hand-compiled in loaders/bundled/history/ (combined_authorities.csv, ca_members.csv; "
+        "RESEARCH_CA.md gives what was read for each row), each row with its order, the page "
+        "that confirms its dates and a verified flag; rows verified 'no' are not bundled. Today's "
+        "constituent members are checked against ONS LAD25->CAUTH25 by the rule in "
+        "scripts/compile_bundled.py.",
     ),
     (
         "mysociety-names",
@@ -172,7 +245,8 @@ DATASETS: list[tuple[str, ...]] = [
     ),
 ]
 SOURCE_ORDER = [f"{d[0]}@{d[1]}" for d in DATASETS]
-(LTLA, CTY, RGN, CTRY, CAUTH, LAD_CA, CHANGES, MYSOC, BUC, NEIGH, CAREG, NAMES, _, _) = SOURCE_ORDER
+(LTLA, CTY, RGN, CTRY, CAUTH, LAD_CA, CHANGES, MYSOC, BUC, NEIGH, ELS, NI2012, MYE, MYE_UK, NISRA,
+ CAREG, NAMES, _, _) = SOURCE_ORDER  # fmt: skip
 
 NODE_HEADER = [
     "id",
@@ -186,8 +260,13 @@ NODE_HEADER = [
     "former_codes",
     "lat",
     "lon",
+    "population",
+    "population_year",
     "valid_from",
     "valid_to",
+    "source_url",
+    "verified",
+    "note",
     "sources",
 ]
 LINK_HEADER = [
@@ -198,6 +277,10 @@ LINK_HEADER = [
     "valid_from",
     "valid_to",
     "shared_boundary_km",
+    "share",
+    "source_url",
+    "verified",
+    "note",
     "sources",
 ]
 DATASET_HEADER = ["dataset", "title", "publisher", "licence", "url", "vintage", "note"]
@@ -327,20 +410,17 @@ def build_nodes(shared: Path, ms_by_gss: dict[str, Row], ms_by_code: dict[str, R
         all(n["valid_to"] == day_before(REORG_DAY) for n in abolished),
         "abolished councils must end on 2023-03-31 (mySociety end-date 2023-04-01)",
     )
-    for r in read_csv(ons / "cauth25_codes_names.csv"):
-        ms = ms_by_gss.get(r["areacd"], {})
-        nodes.append(
-            {
-                "id": r["areacd"],
-                "kind": "combined_authority",
-                "name": r["areanm"],
-                "official_name": ms.get("official-name", ""),
-                "nation": "england",
-                "ca_type": "cca" if r["areacd"] in CCAS else "ca",
-                "mayoral": "false" if r["areacd"] in NON_MAYORAL else "true",
-                "sources": sources(CAUTH, CAREG, *([MYSOC] if ms else [])),
-            }
+    cas, _ = authorities(sources(CAUTH, CAREG))
+    ons_cas = {r["areacd"]: r["areanm"] for r in read_csv(ons / "cauth25_codes_names.csv")}
+    current_cas = {n["id"] for n in cas if not n["valid_to"] and n["id"].startswith("E47")}
+    fail_unless(current_cas == set(ons_cas), f"CA register {current_cas} != ONS {set(ons_cas)}")
+    for n in cas:
+        n["sources"] = sources(CAUTH, CAREG) if n["id"] in ons_cas else CAREG
+        fail_unless(
+            (n["ca_type"] == "cca") == (n["id"] in CCAS) or n["id"] not in ons_cas,
+            f"{n['id']}: ca_type {n['ca_type']} disagrees with the CCA list",
         )
+    nodes += cas
     for file, kind, src in [
         ("rgn22_codes_names.csv", "region", RGN),
         ("ctry22_codes_names.csv", "nation", CTRY),
@@ -356,7 +436,7 @@ def build_nodes(shared: Path, ms_by_gss: dict[str, Row], ms_by_code: dict[str, R
                     "sources": src,
                 }
             )
-    for kind, wanted in [("combined_authority", 15), ("region", 9), ("nation", 4)]:
+    for kind, wanted in [("combined_authority", 21), ("region", 9), ("nation", 4)]:
         expect(f"{kind} nodes", sum(n["kind"] == kind for n in nodes), wanted)
     expect("unique node ids", len({n["id"] for n in nodes}), len(nodes))
     return sorted(nodes, key=lambda n: (KIND_ORDER.index(n["kind"]), n["id"]))
@@ -418,11 +498,16 @@ def member_links(ca_lookup: list[Row], county_of: dict[str, str]) -> list[Row]:
         expect(f"constituent members of {ca}", len(members[ca]), wanted)
     every = [m for ms in members.values() for m in ms]
     expect("constituent councils (each in one CA only)", len(set(every)), len(every))
-    srcs = sources(LAD_CA, CAREG)
-    out = [
-        link(m, "member_of", ca, srcs, role="constituent") for ca, ms in members.items() for m in ms
-    ]
-    expect("member_of links", len(out), 70)
+    bundled = {r["id"] for r in authorities(CAREG)[0]}
+    current = {old: new for new, old in FORMER_CODES.items()}
+    out = memberships(CAREG, current, bundled)
+    today = {(m["from_id"], m["to_id"]) for m in out if not m["valid_to"] and m["to_id"] in members}
+    derived = {(m, ca) for ca, ms in members.items() for m in ms}
+    fail_unless(today == derived, f"register != ONS rule: {sorted(today ^ derived)}")
+    for m in out:
+        if m["to_id"] in members:
+            m["sources"] = sources(LAD_CA, CAREG)
+    expect("member_of links", len(out), 93)
     return out
 
 
@@ -675,8 +760,55 @@ def positions(shared: Path, nodes: list[Row], ms_by_gss: dict[str, Row]) -> None
     for code, (_, lat, lon) in found.items():
         if code in by_id:
             by_id[code]["lat"], by_id[code]["lon"] = f"{lat:.4f}", f"{lon:.4f}"
-    missing = [n["id"] for n in nodes if not n.get("lat")]
+    missing = [
+        n["id"]
+        for n in nodes
+        if not n.get("lat") and not n.get("valid_to") and n["kind"] != "combined_authority"
+    ]
     fail_unless(not missing, f"nodes without a position: {missing}")
+
+
+def place_abolished(
+    nodes: list[Row], places: dict[str, tuple[float, float, float]], successions: list[Row]
+) -> None:
+    """Abolished English councils at the centroid of their own outline; Northern Ireland's
+    councils of 1973-2015 (no outline here) at the council that took the whole of them."""
+    by_id = {n["id"]: n for n in nodes}
+    for code, (_, lat, lon) in places.items():
+        by_id[code]["lat"], by_id[code]["lon"] = f"{lat:.4f}", f"{lon:.4f}"
+    for r in successions:
+        old, heir = by_id[r["from_id"]], by_id[r["to_id"]]
+        if r["from_id"].startswith("snac:") and r["share"] == "whole":
+            old["lat"], old["lon"] = heir["lat"], heir["lon"]
+
+
+def add_population(shared: Path, nodes: list[Row]) -> None:
+    """Every current council's population and its year, cited."""
+    found = populations(shared, FORMER_CODES)
+    cited = {"ew": MYE, "scotland": MYE_UK, "ni": NISRA}
+    current = [n for n in nodes if n["kind"] == "council" and not n.get("valid_to")]
+    for n in current:
+        people, year, key = found[n["id"]]
+        n["population"], n["population_year"] = str(people), year
+        n["sources"] = sources(*n["sources"].split(";"), cited[key])
+    expect("councils with a population", sum(bool(n.get("population")) for n in nodes), 382)
+    england = sum(int(n["population"]) for n in current if n["council_type"] != "county"
+                  and n["nation"] == "england")  # fmt: skip
+    expect("England's population, mid-2024 (districts and unitaries)", england, 58_620_101)
+
+
+def place_authorities(nodes: list[Row], links: list[Row]) -> None:
+    """Combined authorities ONS's lookup does not cover at the mean of their areas' places."""
+    by_id = {n["id"]: n for n in nodes}
+    areas: dict[str, list[Row]] = defaultdict(list)
+    for r in links:
+        if r["kind"] == "within" and by_id[r["to_id"]]["kind"] == "combined_authority":
+            areas[r["to_id"]].append(by_id[r["from_id"]])
+    for n in nodes:
+        if n["kind"] == "combined_authority" and not n.get("lat"):
+            placed = areas[n["id"]]
+            n["lat"] = f"{sum(float(a['lat']) for a in placed) / len(placed):.4f}"
+            n["lon"] = f"{sum(float(a['lon']) for a in placed) / len(placed):.4f}"
 
 
 def main() -> None:
@@ -689,7 +821,12 @@ def main() -> None:
     ms_by_gss = {r["gss-code"]: r for r in register if r["gss-code"]}
     ms_by_code = {r["local-authority-code"]: r for r in register}
     nodes = build_nodes(shared, ms_by_gss, ms_by_code)
+    cited = Cited(MYSOC, ELS, NI2012, sources(CTY, MYSOC), sources(RGN, MYSOC))
+    starts = {n["id"]: n["valid_from"] for n in nodes if n["kind"] == "council"}
+    old_nodes, successions = abolished_councils(register, cited, starts)
+    nodes = sorted(nodes + old_nodes, key=lambda n: (KIND_ORDER.index(n["kind"]), n["id"]))
     positions(shared, nodes, ms_by_gss)
+    add_population(shared, nodes)
     current = {n["id"] for n in nodes if not n.get("valid_to")}
     hier = read_csv(shared / "derived" / "lad25_hierarchy.csv")
     ca_lookup = read_csv(shared / "ons" / "LAD25_CAUTH25_EN_LU_May2025.csv")
@@ -700,12 +837,27 @@ def main() -> None:
         r["areacd"]: r["newcd"] for r in read_csv(shared / "ons" / "lad_code_changes_2023.csv")
     }
     successor.update({old: new for new, old in FORMER_CODES.items()})
+    regions = {r["areanm"]: r["areacd"] for r in read_csv(shared / "ons" / "rgn22_codes_names.csv")}
+    topology = load_topology(shared / "boundaries" / "ons_els_areas_2014-2026.topo.json")
+    past_links, past_places = abolished_geography(topology, register, nodes, regions, cited)
+    place_abolished(nodes, past_places, successions)
+    members = member_links(ca_lookup, county_of)
+    districts_of: dict[str, list[str]] = defaultdict(list)
+    for district, county in county_of.items():
+        districts_of[county].append(district)
+    ons_areas = {r["CAUTH25CD"] for r in ca_lookup}
     links = (
         within_links(hier, ca_lookup, counties)
-        + member_links(ca_lookup, county_of)
+        + members
+        + member_areas(members, districts_of, ons_areas, CAREG)
         + border_links(shared, successor, county_of, current)
         + succession_links(shared)
+        + successions
+        + past_links
     )
+    place_authorities(nodes, links)
+    missing = [n["id"] for n in nodes if not n.get("lat")]
+    fail_unless(not missing, f"nodes without a position: {missing}")
     keys = [(r["kind"], r["from_id"], r["to_id"]) for r in links]
     expect("unique (kind, from_id, to_id) links", len(set(keys)), len(keys))
     unknown = sorted({c for _, a, b in keys for c in (a, b)} - {n["id"] for n in nodes})

@@ -26,12 +26,12 @@ def test_health_and_stats(loaded_home: Path) -> None:
         assert {
             k: stats["nodes"][k] for k in ("combined_authority", "council", "nation", "region")
         } == {
-            "combined_authority": 15,
+            "combined_authority": 18,
             "council": 382,
             "nation": 4,
             "region": 9,
         }
-        assert c.get("/stats", params={"all": True}).json()["nodes"]["council"] == 402
+        assert c.get("/stats", params={"all": True}).json()["nodes"]["council"] == 456
 
 
 def test_node_and_error_shape(loaded_home: Path) -> None:

@@ -47,7 +47,7 @@ def wait_for(condition: object, proc: subprocess.Popen[bytes], timeout: float = 
 def assert_intact(home: Path, before: bytes | None) -> None:
     assert snapshot(home) == before
     with NetworkXStore(home) as store:
-        assert store.stats(None).nodes["council"] == 402
+        assert store.stats(None).nodes["council"] == 456
 
 
 def read_position(proc: subprocess.Popen[bytes], path: Path) -> int | None:
@@ -101,7 +101,7 @@ def test_readers_see_the_old_graph_or_the_new_never_a_mixture(
     assert proc.returncode == 0
     with NetworkXStore(loaded_home) as store:
         seen.add(store.stats(None).nodes["council"])
-    assert seen == {402, 402 + SYNTHETIC}  # the old graph while loading, then the new
+    assert seen == {456, 456 + SYNTHETIC}  # the old graph while loading, then the new
 
 
 def test_an_open_store_notices_another_process_load(loaded_home: Path, tmp_path: Path) -> None:

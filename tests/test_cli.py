@@ -13,7 +13,7 @@ def test_stats_table_and_json(loaded_home: Path) -> None:
     assert table.returncode == 0
     assert "council" in table.stdout and "382" in table.stdout
     everything = json.loads(run_cli(loaded_home, "stats", "--all", "--json").stdout)
-    assert everything["nodes"]["council"] == 402 and everything["as_at"] is None
+    assert everything["nodes"]["council"] == 456 and everything["as_at"] is None
     past = json.loads(run_cli(loaded_home, "stats", "--at", "2022-06-01", "--json").stdout)
     assert past["nodes"]["council"] == 398 and "succeeded_by" not in past["links"]
 
@@ -31,7 +31,10 @@ def test_show_text(loaded_home: Path) -> None:
     assert lines[0] == "E08000035  Leeds  (council)"
     assert any("official_name  Leeds City Council" in line for line in lines)
     assert any(
-        "member_of" in line and "E47000003" in line and "[constituent]" in line for line in lines
+        "member_of" in line
+        and "E47000003" in line
+        and "[constituent, valid_from 2014-04-01]" in line
+        for line in lines
     )
     assert any("borders" in line and "Bradford" in line and "km" in line for line in lines)
 
@@ -65,8 +68,8 @@ def test_load_json_report(home: Path) -> None:
         "joint-procurements",
         "buying-organisation-users",
     ]
-    assert nodes_file["format"] == "nodes" and nodes_file["rows_taken"] == 430
-    assert links_file["links"] == {"created": 1929, "updated": 0, "unchanged": 0}
+    assert nodes_file["format"] == "nodes" and nodes_file["rows_taken"] == 490
+    assert links_file["links"] == {"created": 2418, "updated": 0, "unchanged": 0}
 
 
 def test_help_names_every_command(home: Path) -> None:

@@ -155,7 +155,7 @@ def test_cli_on_neo4j_counts_as_embedded(neo4j_server: Neo4jServer, tmp_path: Pa
     assert "stored (neo4j:" in first.stdout
     on_neo4j = json.loads(run_cli(tmp_path, "stats", "--json", env=env).stdout)
     again = run_cli(tmp_path, "load", env=env)
-    assert "1929 unchanged" in again.stdout
+    assert "2418 unchanged" in again.stdout
     assert json.loads(run_cli(tmp_path, "stats", "--json", env=env).stdout) == on_neo4j
     assert run_cli(tmp_path, "load").returncode == 0
     embedded = json.loads(run_cli(tmp_path, "stats", "--json").stdout)
@@ -231,7 +231,7 @@ def test_counts_sources_and_search_rows(any_store: GraphStore, reference: Networ
         assert any_store.sources(day) == reference.sources(day)
         assert any_store.search_rows(day) == reference.search_rows(day)
     today = date.today()
-    assert any_store.stats(today).nodes == {"council": 382, "combined_authority": 15,
+    assert any_store.stats(today).nodes == {"council": 382, "combined_authority": 18,
         "region": 9, "nation": 4, "buying_organisation": 16, "shared_service": 96,
         "joint_procurement": 27, "public_body": 7}  # fmt: skip
     assert any_store.stats(date(2020, 1, 1)).nodes["council"] == 395
@@ -265,6 +265,7 @@ def test_neighbourhoods_and_what_reads_them(
     leeds = any_store.neighbourhood(["E08000035"], 1, today, kinds={"borders"})
     borders = {k.from_id if k.to_id == "E08000035" else k.to_id
                for k in any_store.links_of("E08000035") if k.kind is LinkKind.BORDERS}  # fmt: skip
+    borders -= {"E07000165", "E07000169", "E10000023"}  # Harrogate, Selby, N Yorks CC: until 2023
     assert set(leeds) == {"E08000035", *borders} and "E06000065" in borders
     assert leeds.number_of_edges() == 8  # and the borders between those neighbours
     assert "E06000065" not in any_store.neighbourhood(["E08000035"], 1, date(2020, 1, 1))

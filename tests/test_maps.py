@@ -189,14 +189,14 @@ def test_an_item_map_shows_that_item_of_the_analysis_with_the_same_parameters(
     ``/maps/clusters/N?seed=S`` cluster N of ``/clusters?seed=S``: parameters are the
     analysis's, not hidden defaults."""
     with TestClient(create_app(Settings(home=loaded_home))) as c:
-        north_west = c.get("/candidates", params={"region": "E12000002", "limit": 1000}).json()
+        south_west = c.get("/candidates", params={"region": "E12000009", "limit": 1000}).json()
         everywhere = c.get("/candidates", params={"limit": 1000}).json()
-        regional, national = north_west["candidates"]["items"], everywhere["candidates"]["items"]
+        regional, national = south_west["candidates"]["items"], everywhere["candidates"]["items"]
         assert regional and [m["id"] for m in regional[0]["members"]] != [
             m["id"] for m in national[0]["members"]
         ]  # the region changes which candidate comes first
         for rank, chosen in enumerate(regional[:3], start=1):
-            page = c.get(f"/maps/candidates/{rank}", params={"region": "E12000002"}).text
+            page = c.get(f"/maps/candidates/{rank}", params={"region": "E12000009"}).text
             names = ", ".join(m["name"] for m in chosen["members"])
             assert f"candidate partnership {rank}: {html.escape(names)}" in page
             for member in chosen["members"] + chosen["districts"]:
@@ -206,6 +206,6 @@ def test_an_item_map_shows_that_item_of_the_analysis_with_the_same_parameters(
         page = c.get("/maps/clusters/2", params={**weighted, "runs": 1}).text
         assert f"cluster 2 of {len(clusters)}" in page
         assert all(f'"{m["id"]}"' in page for m in clusters[1]["members"])
-        too_far = c.get(f"/maps/candidates/{len(regional) + 1}", params={"region": "E12000002"})
+        too_far = c.get(f"/maps/candidates/{len(regional) + 1}", params={"region": "E12000009"})
         assert too_far.status_code == 404
         assert f"there are {len(regional)}" in too_far.json()["error"]["message"]

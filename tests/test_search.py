@@ -106,7 +106,7 @@ def test_the_filters_are_those_of_search_nodes(store: NetworkXStore, rows: list[
         "combined_authority": sorted({c for r in rows for c in r.combined_authorities}),
         "county": sorted({c for r in rows for c in r.counties}),
     }
-    assert [len(v) for v in values.values()] == [8, 8, 13, 15, 21]
+    assert [len(v) for v in values.values()] == [8, 8, 13, 18, 21]
     for name, options in values.items():
         for value in options:
             expected = search_nodes(G, {}, **{name: value})
@@ -161,7 +161,7 @@ def test_an_unknown_id_gets_the_closest_nodes(store: NetworkXStore) -> None:
     assert typed.value.hint.startswith("did you mean E06000065 (North Yorkshire), ")
     with pytest.raises(NotFound) as ended:
         node_with_links(store, "cumbria")  # abolished in 2023: suggested all the same
-    assert ended.value.hint == "did you mean E10000006 (Cumbria)?"
+    assert ended.value.hint == "did you mean E10000006 (Cumbria), ca:cumbria (Cumbria)?"
     with pytest.raises(NotFound) as nothing:
         node_with_links(store, "xyzzy")
     assert nothing.value.hint.startswith("ids are GSS codes")

@@ -64,12 +64,17 @@ def show(settings: Settings, args: argparse.Namespace) -> int:
     from graph import node_with_links, open_store
 
     with open_store(settings) as store:
-        view = node_with_links(store, args.id)
+        view = node_with_links(store, args.id, args.at)
     if args.json:
         print(json.dumps(view, indent=2))
         return 0
     node = view["node"]
     print(f"{node['id']}  {node['name']}  ({node['kind']})")
+    if view.get("existed") is False:
+        print(f"  did not exist on {view['as_at']}: valid {node['valid_from'] or '...'} to "
+              f"{node['valid_to'] or 'today'}")  # fmt: skip
+    elif "as_at" in view:
+        print(f"  as at {view['as_at']}")
     for key, value in node.items():
         if key not in {"id", "name", "kind"} and value not in (None, "", []):
             shown = ", ".join(value) if isinstance(value, list) else value

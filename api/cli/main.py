@@ -100,6 +100,9 @@ def parser() -> argparse.ArgumentParser:
 
     show = subs.add_parser("show", help="one node, its attributes and its links")
     show.add_argument("id", metavar="ID")
+    show.add_argument(
+        "--at", type=date.fromisoformat, help="only the links in force that day (default: all)"
+    )
     show.add_argument("--json", action="store_true")
     show.set_defaults(run=commands.show)
 

@@ -35,10 +35,11 @@ def add_resolve_command(subs: Any) -> None:
 
 def run_resolve(settings: Settings, args: argparse.Namespace) -> int:
     from graph import open_store
-    from loaders.buyers import resolver_for
+    from loaders.buyers import resolver_for, successors_in
 
     with open_store(settings) as store:
-        resolver = resolver_for(store.iter_nodes())
+        nodes = list(store.iter_nodes())
+        resolver = resolver_for(nodes, successors=successors_in(store, nodes))
     if args.file is not None:
         return resolve_file(resolver, args.file, args.out, args.at)
     return resolve_one(resolver, args.name, args.at, as_json=args.json)

@@ -8,6 +8,7 @@ must not lose it on the way out. The fields declared are the ones a client can r
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -101,6 +102,12 @@ class LinkRecord(Open):
 class NodeWithLinks(BaseModel):
     node: NodeRecord
     links: list[LinkRecord]
+    as_at: date | None = Field(
+        default=None, description="the day asked for (`at`); the links are those in force then"
+    )
+    existed: bool | None = Field(
+        default=None, description="whether the node existed on `as_at` (absent without `at`)"
+    )
 
 
 class Health(BaseModel):

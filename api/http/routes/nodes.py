@@ -51,8 +51,19 @@ def nodes(
 
 
 @router.get("/nodes/{node_id}", summary="One node, its attributes and its links with evidence")
-def node(service: ServiceDep, node_id: NodeId) -> NodeWithLinks:
-    return NodeWithLinks(**node_with_links(service.store, node_id))
+def node(
+    service: ServiceDep,
+    node_id: NodeId,
+    at: Annotated[
+        date | None,
+        Query(
+            description="only the links in force that day, between bodies that existed then "
+            "(default: every link, ended ones too)",
+            examples=["2019-01-01"],
+        ),
+    ] = None,
+) -> NodeWithLinks:
+    return NodeWithLinks(**node_with_links(service.store, node_id, at))
 
 
 @router.get(

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Query
 
 from api.http.deps import At, ServiceDep
 from api.http.schemas import Placement
-from loaders.buyers import place, placement_dict, resolver_for
+from graph.store.base import GraphStore
+from loaders.buyers import place, placement_dict, resolver_for, successors_in
+from loaders.resolve import Resolver
 
 router = APIRouter()
 
@@ -20,7 +22,10 @@ def resolve(
                                examples=["Chorley Council and South Ribble Borough Council"])],
     at: At = None,
 ) -> Placement:  # fmt: skip
-    resolver = service.remember(
-        ("resolver",), None, lambda: resolver_for(service.store.iter_nodes())
-    )
+    resolver = service.remember(("resolver",), None, lambda: _resolver(service.store))
     return Placement(**placement_dict(resolver, place(resolver, name, at)))
+
+
+def _resolver(store: GraphStore) -> Resolver:
+    nodes = list(store.iter_nodes())
+    return resolver_for(nodes, successors=successors_in(store, nodes))
