@@ -26,7 +26,7 @@ def test_counts_as_the_issue_states(loaded: NetworkXStore) -> None:
     ca_areas = [
         k for k in loaded.iter_links() if k.kind is LinkKind.WITHIN and k.to_id.startswith("E47")
     ]
-    assert len(ca_areas) == 106
+    assert len(ca_areas) == 106 + 14  # the ONS areas, and the former North East authorities
 
 
 def test_council_types_by_nation(loaded: NetworkXStore) -> None:

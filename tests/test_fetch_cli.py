@@ -78,7 +78,7 @@ def test_killed_at_random_moments_it_still_ends_with_every_release_once(tmp_path
     home = tmp_path / "home"
     folder = home / "fetched" / "contracts-finder"
     chance = random.Random(14)
-    slow = lambda request, answer, previous: (time.sleep(0.02), answer)[1]  # noqa: E731
+    slow = lambda request, answer, previous: (time.sleep(0.06), answer)[1]  # noqa: E731
     with running(NoticeServer(CF, page_size=5)) as server:
         server.fault(lambda r: True, slow, times=10**6)
         kills = 0
@@ -86,6 +86,7 @@ def test_killed_at_random_moments_it_still_ends_with_every_release_once(tmp_path
             child = start_fetch(home, cli_env(server))
             time.sleep(chance.uniform(0.3, 1.2))
             if child.poll() is not None:
+                child.communicate()
                 break
             child.send_signal(signal.SIGKILL)
             child.communicate()

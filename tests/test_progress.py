@@ -13,8 +13,8 @@ from conftest import FIXTURES, PARTNERMAP, run_cli
 CF = FIXTURES / "ocds" / "contracts_finder_2025-01_to_03_releases.jsonl"
 
 
-def big_ocds(path: Path, copies: int = 120) -> Path:
-    """The real Contracts Finder releases again and again under new OCIDs (about 75 MB):
+def big_ocds(path: Path, copies: int = 300) -> Path:
+    """The real Contracts Finder releases again and again under new OCIDs (about 190 MB):
     a load long enough for the bar to show (it waits a second before drawing)."""
     releases = [orjson.loads(line) for line in CF.read_bytes().splitlines() if line.strip()]
     with path.open("wb") as f:
