@@ -179,42 +179,42 @@ class Resolver:
                 day = at or date.today()
                 found = {i for i in found if self.nodes[i].valid_at(day)} or found
             if found and len(found) == 1:
-                (only,) = found
-                if self._lifelong(only):
-                    return Resolution(text, only, how), dated
-                return self._of_the_day(text, only, how, at or date.today()), True
+                placed = self._of_the_day(text, next(iter(found)), how, at)
+                return placed, dated or placed.dated
             if found:
                 return Resolution(text, None, "ambiguous", self._labelled(sorted(found))), dated
-        return self._fuzzy(text, normalised(query)), False
+        fuzzy = self._fuzzy(text, normalised(query))
+        if fuzzy.id is None:
+            return fuzzy, False
+        placed = self._of_the_day(text, fuzzy.id, "fuzzy", at)
+        return placed, placed.dated
 
-    def _lifelong(self, node_id: str) -> bool:
-        """Whether a node existed on every day the graph covers (its answer needs no day)."""
+    def _of_the_day(self, text: str, node_id: str, how: str, at: date | None) -> Resolution:
+        """``node_id`` if it existed on every day the graph covers (the answer needs no day) or
+        on ``at`` (default: today); else the council of that day that took the whole of it over
+        (followed through several reorganisations), or a refusal when several did; else
+        ``node_id`` itself (a record dated outside its life is then the loaders' to refuse)."""
         node = self.nodes[node_id]
-        started = node.valid_from is None or node.valid_from <= HISTORY_FROM
-        return started and node.valid_to is None
-
-    def _of_the_day(self, text: str, node_id: str, how: str, day: date) -> Resolution:
-        """``node_id`` if it existed on ``day``, else the council of that day that took the whole
-        of it over (followed through several reorganisations), else a refusal."""
-        seen = {node_id}
-        current = [node_id]
-        while current and self.successors is not None:
-            if any(self.nodes[i].valid_at(day) for i in current if i in self.nodes):
-                break
-            ended = [i for i in current if i in self.nodes and self.nodes[i].valid_to]
-            later = sorted({s for i in ended for s in self.successors(i)} - seen)
+        if node.valid_to is None and (node.valid_from is None or node.valid_from <= HISTORY_FROM):
+            return Resolution(text, node_id, how)
+        day = at or date.today()
+        seen, current = {node_id}, [node_id]
+        while self.successors is not None and not any(self._alive(i, day) for i in current):
+            later = sorted({s for i in current for s in self.successors(i)} - seen)
             if not later:
                 break
             seen |= set(later)
             current = later
-        alive = [i for i in current if i in self.nodes and self.nodes[i].valid_at(day)]
-        if alive == [node_id]:
-            return Resolution(text, node_id, how, dated=True)
-        if len(alive) == 1:
+        alive = [i for i in current if self._alive(i, day)]
+        if len(alive) == 1 and alive != [node_id]:
             return Resolution(text, alive[0], "successor", dated=True)
         if len(alive) > 1:
             return Resolution(text, None, "ambiguous", self._labelled(alive), dated=True)
         return Resolution(text, node_id, how, dated=True)
+
+    def _alive(self, node_id: str, day: date) -> bool:
+        node = self.nodes.get(node_id)
+        return node is not None and node.valid_at(day)
 
     def _fuzzy(self, text: str, key: str) -> Resolution:
         if self._choices is None:

@@ -23,7 +23,6 @@ from pathlib import Path
 Row = dict[str, str]
 
 HISTORY = Path(__file__).resolve().parents[1] / "loaders" / "bundled" / "history"
-CITED = ("source_url", "verified", "note")
 
 
 def read(name: str) -> list[Row]:
@@ -36,13 +35,12 @@ def ca_id(row: Row) -> str:
     return row["id"] or "ca:" + re.sub(r"[^a-z0-9]+", "-", row["name"].lower()).strip("-")
 
 
-def authorities(source: str) -> tuple[list[Row], list[Row]]:
-    """The bundled authorities (``verified`` yes or partial) as ``nodes.csv`` rows, and those
-    left out (``verified`` no)."""
-    rows, left_out = [], []
+def authorities(source: str) -> list[Row]:
+    """The bundled authorities (``verified`` yes or partial; ``no`` rows stay in the register
+    only) as ``nodes.csv`` rows."""
+    rows = []
     for r in read("combined_authorities.csv"):
         if r["verified"] == "no":
-            left_out.append(r)
             continue
         note = f"{r['order']}. {r['note']}".strip()
         rows.append(
@@ -62,7 +60,7 @@ def authorities(source: str) -> tuple[list[Row], list[Row]]:
                 "sources": source,
             }
         )
-    return rows, left_out
+    return rows
 
 
 def memberships(source: str, current_code: dict[str, str], bundled: set[str]) -> list[Row]:

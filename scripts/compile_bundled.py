@@ -37,14 +37,18 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 from collections import defaultdict
-from datetime import date, timedelta
-from itertools import pairwise
 from pathlib import Path
 
 from ca_history import authorities, member_areas, memberships
-from council_history import Cited, abolished_councils, abolished_geography, load_topology
+from council_history import (
+    Cited,
+    abolished_councils,
+    abolished_geography,
+    day_before,
+    load_topology,
+)
+from geometry import polygon_centroid
 from population import populations
 
 REPO = Path(__file__).resolve().parents[1]
@@ -358,10 +362,6 @@ def creation_day(iso: str) -> str:
     return iso if iso.endswith("-04-01") else ""
 
 
-def day_before(iso: str) -> str:
-    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat() if iso else ""
-
-
 def council(code: str, name: str, ms: Row | None, *srcs: str) -> Row:
     ms = ms or {}
     return {
@@ -410,7 +410,7 @@ def build_nodes(shared: Path, ms_by_gss: dict[str, Row], ms_by_code: dict[str, R
         all(n["valid_to"] == day_before(REORG_DAY) for n in abolished),
         "abolished councils must end on 2023-03-31 (mySociety end-date 2023-04-01)",
     )
-    cas, _ = authorities(sources(CAUTH, CAREG))
+    cas = authorities(sources(CAUTH, CAREG))
     ons_cas = {r["areacd"]: r["areanm"] for r in read_csv(ons / "cauth25_codes_names.csv")}
     current_cas = {n["id"] for n in cas if not n["valid_to"] and n["id"].startswith("E47")}
     fail_unless(current_cas == set(ons_cas), f"CA register {current_cas} != ONS {set(ons_cas)}")
@@ -498,7 +498,7 @@ def member_links(ca_lookup: list[Row], county_of: dict[str, str]) -> list[Row]:
         expect(f"constituent members of {ca}", len(members[ca]), wanted)
     every = [m for ms in members.values() for m in ms]
     expect("constituent councils (each in one CA only)", len(set(every)), len(every))
-    bundled = {r["id"] for r in authorities(CAREG)[0]}
+    bundled = {r["id"] for r in authorities(CAREG)}
     current = {old: new for new, old in FORMER_CODES.items()}
     out = memberships(CAREG, current, bundled)
     today = {(m["from_id"], m["to_id"]) for m in out if not m["valid_to"] and m["to_id"] in members}
@@ -675,39 +675,6 @@ def write_provenance(out: Path, counts: list[str]) -> None:
 
 
 NATION_CODES = {"E": "E92000001", "N": "N92000002", "S": "S92000003", "W": "W92000004"}
-MEAN_LATITUDE = math.radians(54.0)
-"""Where areas are computed in an equirectangular projection: x = lon cos(54°), y = lat."""
-
-
-def _ring(points: list[list[float]]) -> tuple[float, float, float]:
-    """Signed area and area-weighted centroid (x, y) of one ring, in projected degrees."""
-    area = cx = cy = 0.0
-    k = math.cos(MEAN_LATITUDE)
-    for (x0, y0), (x1, y1) in pairwise(points):
-        a, b = x0 * k, x1 * k
-        cross = a * y1 - b * y0
-        area += cross
-        cx += (a + b) * cross
-        cy += (y0 + y1) * cross
-    area /= 2
-    if area == 0:
-        return 0.0, 0.0, 0.0
-    return area, cx / (6 * area), cy / (6 * area)
-
-
-def polygon_centroid(geometry: dict[str, object]) -> tuple[float, float, float]:
-    """(area, lat, lon) of a GeoJSON Polygon or MultiPolygon, holes subtracted."""
-    coordinates = geometry["coordinates"]
-    polygons = coordinates if geometry["type"] == "MultiPolygon" else [coordinates]
-    total = sx = sy = 0.0
-    for polygon in polygons:  # type: ignore[union-attr]
-        for ring in polygon:
-            area, cx, cy = _ring(ring)
-            total += area
-            sx += area * cx
-            sy += area * cy
-    k = math.cos(MEAN_LATITUDE)
-    return abs(total), sy / total, sx / total / k
 
 
 def positions(shared: Path, nodes: list[Row], ms_by_gss: dict[str, Row]) -> None:
@@ -821,7 +788,7 @@ def main() -> None:
     ms_by_gss = {r["gss-code"]: r for r in register if r["gss-code"]}
     ms_by_code = {r["local-authority-code"]: r for r in register}
     nodes = build_nodes(shared, ms_by_gss, ms_by_code)
-    cited = Cited(MYSOC, ELS, NI2012, sources(CTY, MYSOC), sources(RGN, MYSOC))
+    cited = Cited(MYSOC, ELS, NI2012)
     starts = {n["id"]: n["valid_from"] for n in nodes if n["kind"] == "council"}
     old_nodes, successions = abolished_councils(register, cited, starts)
     nodes = sorted(nodes + old_nodes, key=lambda n: (KIND_ORDER.index(n["kind"]), n["id"]))

@@ -24,14 +24,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import pairwise
-from math import cos, radians
 from pathlib import Path
 from typing import Any
 
+from geometry import polygon_centroid
+
 Row = dict[str, str]
 
-NI_ORDER = "https://www.legislation.gov.uk/nisr/2012/421/contents/made"
 NI_NEW = {
     "N09000001": ["95T", "95U"],  # Antrim and Newtownabbey: Antrim, Newtownabbey
     "N09000011": ["95X", "95W"],  # Ards and North Down: Ards, North Down
@@ -64,7 +63,6 @@ class Area:
     """One area of the ONS TopoJSON: its code, the years it was in use, its arcs and shape."""
 
     code: str
-    name: str
     years: range
     arcs: frozenset[int]
     polygons: list[list[list[tuple[float, float]]]]
@@ -96,7 +94,7 @@ def topology_areas(topology: dict[str, Any], layer: str) -> list[Area]:
         used = frozenset(i if i >= 0 else ~i for p in polygons for r in p for i in r)
         years = range(props.get("start", FIRST_YEAR), props.get("end", LAST_YEAR) + 1)
         shapes = [[ring(r) for r in p] for p in polygons]
-        areas.append(Area(props["areacd"], props["areanm"], years, used, shapes))
+        areas.append(Area(props["areacd"], years, used, shapes))
     return areas
 
 
@@ -110,33 +108,15 @@ def shared_borders(areas: list[Area]) -> Iterator[tuple[str, str]]:
     for sharing in by_arc.values():
         for i, a in enumerate(sharing):
             for b in sharing[i + 1 :]:
-                if a.code != b.code and set(a.years) & set(b.years):
+                overlap = a.years.start < b.years.stop and b.years.start < a.years.stop
+                if a.code != b.code and overlap:
                     pairs.add((min(a.code, b.code), max(a.code, b.code)))
     yield from sorted(pairs)
 
 
-def centroid(area: Area, mean_latitude: float) -> tuple[float, float, float]:
-    """(area, lat, lon) of an area's outline, holes subtracted, in an equirectangular
-    projection at ``mean_latitude`` (radians)."""
-    k = cos(mean_latitude)
-    total = sx = sy = 0.0
-    for polygon in area.polygons:
-        for points in polygon:
-            a = cx = cy = 0.0
-            for (x0, y0), (x1, y1) in pairwise(points):
-                cross = x0 * k * y1 - x1 * k * y0
-                a += cross
-                cx += (x0 * k + x1 * k) * cross
-                cy += (y0 + y1) * cross
-            if a:
-                total += a / 2
-                sx += cx / 6
-                sy += cy / 6
-    return abs(total), sy / total, sx / total / k
-
-
 def day_before(iso: str) -> str:
-    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+    """The day before an ISO date (blank for blank)."""
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat() if iso else ""
 
 
 def reorganised_2019_2021(register: list[Row]) -> tuple[list[Row], dict[str, list[str]]]:
@@ -185,8 +165,6 @@ class Cited:
     register: str
     boundaries: str
     ni_order: str
-    counties: str
-    regions: str
 
 
 TOPO_ALIASES = {
@@ -276,7 +254,11 @@ def abolished_geography(
         links.append(link_row(code, "within", region, cited.register))
     areas = topology_areas(topology, "ltla") + topology_areas(topology, "cty")
     areas = [a for a in areas if a.code not in TOPO_ALIASES]
-    positions = {a.code: centroid(a, radians(54.0)) for a in areas if a.code in past and a.years}
+    positions = {
+        a.code: polygon_centroid({"type": "MultiPolygon", "coordinates": a.polygons})
+        for a in areas
+        if a.code in past
+    }
     missing = sorted(c for c in past if not c.startswith("snac:") and c not in positions)
     if missing:
         raise SystemExit(f"council_history: no boundary for abolished councils {missing}")

@@ -15,6 +15,7 @@ from graph import GraphStore, LinkKind, NetworkXStore, node_with_links
 from graph.analysis import ANALYSES
 from graph.errors import LoadRejected
 from loaders import load_bundled, load_files
+from loaders.buyers import resolver_for, successors_in
 
 DAY = timedelta(days=1)
 
@@ -254,3 +255,33 @@ def test_the_graph_of_any_day_is_the_same_on_every_backend(
         for d, (counts, edges) in seen.items():
             assert reference.stats(d) == counts
             assert sorted(reference.analysis_graph(d).edges(keys=True)) == edges
+
+
+@pytest.mark.parametrize(
+    ("name", "day", "placed", "how"),
+    [
+        ("Richmondshire District Council", date(2020, 1, 1), "E07000166", "name"),
+        ("Richmondshire District Council", date(2024, 1, 1), "E06000065", "successor"),
+        ("Richmondshir District Council", date(2018, 1, 1), "E07000166", "fuzzy"),
+        ("Richmondshir District Council", date(2024, 1, 1), "E06000065", "successor"),
+        ("Taunton Deane Borough Council", date(2024, 1, 1), "E06000066", "successor"),  # twice
+        ("Cumbria County Council", date(2024, 1, 1), None, "ambiguous"),  # went to two
+        ("Leeds City Council", date(2016, 1, 1), "E08000035", "name"),
+    ],
+)
+def test_names_are_placed_as_at_the_day(
+    loaded: NetworkXStore, name: str, day: date, placed: str | None, how: str
+) -> None:
+    nodes = list(loaded.iter_nodes())
+    resolver = resolver_for(nodes, successors=successors_in(loaded, nodes))
+    found = resolver.resolve(name, day)
+    assert (found.id, found.how) == (placed, how)
+
+
+def test_an_answer_that_depends_on_the_day_is_not_remembered(loaded: NetworkXStore) -> None:
+    nodes = list(loaded.iter_nodes())
+    resolver = resolver_for(nodes, successors=successors_in(loaded, nodes))
+    for name in ("Richmondshire District Council", "Richmondshir District Council"):
+        assert resolver.resolve(name, date(2024, 1, 1)).id == "E06000065"
+        assert resolver.resolve(name, date(2020, 1, 1)).id == "E07000166"
+        assert resolver.resolve(name, date(2024, 1, 1)).id == "E06000065"

@@ -106,7 +106,7 @@ class NodeWithLinks(BaseModel):
         default=None, description="the day asked for (`at`); the links are those in force then"
     )
     existed: bool | None = Field(
-        default=None, description="whether the node existed on `as_at` (absent without `at`)"
+        default=None, description="whether the node existed on `as_at` (null without `at`)"
     )
 
 
