@@ -9,7 +9,8 @@ public bodies) get ``PREFIX:slug`` ids: ``bo:espo``, ``ss:...``, ``jp:ocds-r6ebe
 abolished before GSS codes were given to them (Northern Ireland's councils of 1973-2015) are
 ``snac:`` and their ONS SNAC code, lower case (``snac:95a``, Derry City Council); combined
 authorities established before ONS gave them a code are ``ca:`` and a slug of their name
-(``ca:cumbria``).
+(``ca:cumbria``); Wales's corporate joint committees, which ONS does not code, are ``cjc:``
+(``cjc:north-wales``); reorganisation scenarios are ``sc:`` (``sc:surrey-two-unitaries``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from graph.model import CouncilType, Nation, NodeKind
 
 GSS_PATTERN = re.compile(r"^[ENSW]\d{8}$")
-SLUG_PATTERN = re.compile(r"^(bo|ss|jp|pb|snac|ca):[a-z0-9][a-z0-9._-]{0,199}$")
+SLUG_PATTERN = re.compile(r"^(bo|ss|jp|pb|snac|ca|cjc|sc):[a-z0-9][a-z0-9._-]{0,199}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,8 @@ SLUG_KINDS = {
     "pb": NodeKind.PUBLIC_BODY,
     "snac": NodeKind.COUNCIL,
     "ca": NodeKind.COMBINED_AUTHORITY,
+    "cjc": NodeKind.COMBINED_AUTHORITY,
+    "sc": NodeKind.SCENARIO,
 }
 
 NATIONS = {

@@ -32,6 +32,9 @@ class NodeKind(StrEnum):
     """One procurement run jointly by several organisations (``jp:...``)."""
     PUBLIC_BODY = "public_body"
     """A non-council partner: NHS body, police, fire, GLA, waste authority (``pb:...``)."""
+    SCENARIO = "scenario"
+    """A reorganisation or devolution scenario (``sc:...``; ``graph.scenario``): not a body,
+    and linked to nothing; its definition is an attribute."""
 
 
 class LinkKind(StrEnum):
@@ -82,6 +85,9 @@ class CombinedAuthorityType(StrEnum):
     """A combined authority (Local Democracy, Economic Development and Construction Act 2009)."""
     CCA = "cca"
     """A combined county authority (Levelling-up and Regeneration Act 2023)."""
+    CJC = "cjc"
+    """A Welsh corporate joint committee (Local Government and Elections (Wales) Act 2021,
+    Part 5): four, from 1 April 2021, every Welsh council in one; regional, not devolution."""
 
 
 class MemberRole(StrEnum):

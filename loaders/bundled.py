@@ -19,6 +19,7 @@ PARTNERSHIP_FILES = (
     "buying_organisation_users.csv",
 )
 PARTNERSHIPS_DATASET = ("partnermap-partnerships", "2026-11")
+SCENARIOS_DATASET = ("partnermap-scenarios", "2026-12")
 
 
 def bundled_dir() -> Path:
@@ -29,18 +30,21 @@ def bundled_dir() -> Path:
 def bundled_files() -> list[Path]:
     """Every bundled data file, in load order."""
     folder = bundled_dir()
-    return [folder / name for name in BUNDLED_FILES] + [
-        folder / "partnerships" / name for name in PARTNERSHIP_FILES
-    ]
+    return (
+        [folder / name for name in BUNDLED_FILES]
+        + [folder / "partnerships" / name for name in PARTNERSHIP_FILES]
+        + sorted((folder / "scenarios").glob("*.json"))
+    )
 
 
 def load_bundled(store: GraphStore) -> LoadReport:
     """Load every bundled file in one all-or-nothing write."""
-    dataset, vintage = PARTNERSHIPS_DATASET
+    datasets = {"partnerships": PARTNERSHIPS_DATASET, "scenarios": SCENARIOS_DATASET}
     inputs: list[Path | LoadInput] = [
         LoadInput(path, dataset=dataset, vintage=vintage)
-        if path.parent.name == "partnerships"
+        if (dataset, vintage) != ("", "")
         else path
         for path in bundled_files()
+        for dataset, vintage in [datasets.get(path.parent.name, ("", ""))]
     ]
     return load_files(store, inputs)

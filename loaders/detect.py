@@ -22,6 +22,7 @@ from loaders.partnerships import (
     parse_users,
 )
 from loaders.plain import LINK_COLUMNS, NODE_COLUMNS, parse_links, parse_nodes
+from loaders.scenarios import looks_like_scenarios, parse_scenarios
 from loaders.tables import DELIMITERS, check_readable
 
 Parser = Callable[[Path, ParseContext], Iterator[Item]]
@@ -38,6 +39,7 @@ FORMATS: dict[str, Parser] = {
     "ons-lookup": parse_ons,
     "ons-neighbours": parse_neighbours,
     "ocds": parse_ocds,
+    "scenarios": parse_scenarios,
 }
 """Every format ``partnermap load --format`` accepts."""
 
@@ -67,9 +69,12 @@ def detect_format(path: Path) -> str:
     if text[:1] in (b"{", b"["):
         if looks_like_neighbours(text):
             return "ons-neighbours"
+        if looks_like_scenarios(text):
+            return "scenarios"
         raise LoaderError(
-            Problem(str(path), 1, "JSON that is not an ONS neighbour list"),
-            hint="give --format if partnermap reads it; JSON formats read: ons-neighbours",
+            Problem(str(path), 1, "JSON that is not an ONS neighbour list nor a scenario"),
+            hint="give --format if partnermap reads it; JSON formats read: ons-neighbours, "
+            "scenarios, OCDS",
         )
     first_line = text.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip()
     header = [h.strip() for h in next(csv.reader([first_line]), [])]

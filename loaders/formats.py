@@ -14,4 +14,5 @@ FORMAT_NAMES = (
     "ons-lookup",
     "ons-neighbours",
     "ocds",
+    "scenarios",
 )

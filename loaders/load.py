@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
 from graph.changes import plan_changes
 from graph.errors import LoaderError, LoadRejected, Problem
-from graph.model import Link, LinkKey, Node, merged_link, merged_node
+from graph.model import Link, LinkKey, Node, NodeKind, merged_link, merged_node
+from graph.scenario import Scenario, of_node
 from graph.store.base import GraphStore
 from loaders.areas import vintage_from_name
 from loaders.buyers import resolver_for, successors_in
@@ -20,6 +22,7 @@ from loaders.items import Item, ParseContext, Reject, Row, Skip
 from loaders.progress import LoadProgress, watching
 from loaders.report import FileReport, LoadReport
 from loaders.resolve import Resolver
+from loaders.scenarios import reference_problems
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +102,7 @@ def load_files(
     if progress is not None:
         progress.stage(f"checking {len(nodes):,} nodes and {len(links):,} links against the store")
     _apply_former_codes(store, nodes, links, report)
+    _check_scenarios(store, nodes, report)
     staged_nodes = list(nodes.values())
     staged_links = list(links.values())
     plan = plan_changes(store, [s.record for s in staged_nodes], [s.record for s in staged_links])
@@ -132,6 +136,42 @@ def load_files(
     report.stored = True
     report.data_version = store.data_version()
     return report
+
+
+def _check_scenarios(
+    store: GraphStore, nodes: dict[str, _Staged[Node]], report: LoadReport
+) -> None:
+    """Reject (and unstage) each scenario that names councils not in the graph as they should
+    be (``loaders.scenarios.reference_problems``)."""
+    staged = [s for s in nodes.values() if s.record.kind == NodeKind.SCENARIO]
+    if not staged:
+        return
+    scenarios = {s.record.id: of_node(dict(s.record.attrs)) for s in staged}
+    wanted = {i for sc in scenarios.values() for i in _named(sc)}
+    stored = store.get_nodes(wanted - nodes.keys())
+
+    def node_of(node_id: str) -> Node | None:
+        known = nodes.get(node_id)
+        return known.record if known is not None else stored.get(node_id)
+
+    today = date.today()
+    for s in staged:
+        problems = reference_problems(scenarios[s.record.id], node_of, today)
+        if problems:
+            file_report = report.files[s.file]
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            file_report.reject(s.line, problems[0] + more)
+            file_report.rows_taken -= 1
+            del nodes[s.record.id]
+
+
+def _named(scenario: Scenario) -> set[str]:
+    ids = set(scenario.abolished) | {scenario.area or ""}
+    for c in scenario.new_councils:
+        ids |= set(c.predecessors) | {p.id for p in c.parts}
+    for a in scenario.strategic_authorities:
+        ids |= {*a.members, *a.replaces, a.id}
+    return ids - {""}
 
 
 def _drop(

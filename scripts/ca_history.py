@@ -49,7 +49,7 @@ def authorities(source: str) -> list[Row]:
                 "kind": "combined_authority",
                 "name": r["name"],
                 "official_name": r["official_name"],
-                "nation": "england",
+                "nation": "wales" if r["ca_type"] == "cjc" else "england",
                 "ca_type": r["ca_type"],
                 "mayoral": r["mayoral"],
                 "valid_from": r["established"],

@@ -233,6 +233,16 @@ DATASETS: list[tuple[str, ...]] = [
         "verified flag (yes / partial / no); loaders/bundled/partnerships/RESEARCH_NOTES.md.",
     ),
     (
+        "partnermap-scenarios",
+        "2026-12",
+        "Reorganisation and devolution scenarios (proposed, decided, enacted)",
+        "partnermap (compiled)",
+        "facts from public pages; compiled by partnermap",
+        "",
+        "Compiled by hand from the proposals, decisions and orders cited in each scenario's "
+        "source_url, each with a verified flag; loaders/bundled/scenarios/RESEARCH.md.",
+    ),
+    (
         "partnermap-public-body-registers",
         "2026-12",
         "Public bodies that buy: NHS bodies of the four nations, police forces and policing "
@@ -250,7 +260,7 @@ DATASETS: list[tuple[str, ...]] = [
 ]
 SOURCE_ORDER = [f"{d[0]}@{d[1]}" for d in DATASETS]
 (LTLA, CTY, RGN, CTRY, CAUTH, LAD_CA, CHANGES, MYSOC, BUC, NEIGH, ELS, NI2012, MYE, MYE_UK, NISRA,
- CAREG, NAMES, _, _) = SOURCE_ORDER  # fmt: skip
+ CAREG, NAMES, _, _, _) = SOURCE_ORDER  # fmt: skip
 
 NODE_HEADER = [
     "id",
@@ -436,7 +446,7 @@ def build_nodes(shared: Path, ms_by_gss: dict[str, Row], ms_by_code: dict[str, R
                     "sources": src,
                 }
             )
-    for kind, wanted in [("combined_authority", 21), ("region", 9), ("nation", 4)]:
+    for kind, wanted in [("combined_authority", 25), ("region", 9), ("nation", 4)]:
         expect(f"{kind} nodes", sum(n["kind"] == kind for n in nodes), wanted)
     expect("unique node ids", len({n["id"] for n in nodes}), len(nodes))
     return sorted(nodes, key=lambda n: (KIND_ORDER.index(n["kind"]), n["id"]))
@@ -507,7 +517,7 @@ def member_links(ca_lookup: list[Row], county_of: dict[str, str]) -> list[Row]:
     for m in out:
         if m["to_id"] in members:
             m["sources"] = sources(LAD_CA, CAREG)
-    expect("member_of links", len(out), 93)
+    expect("member_of links (93 of combined authorities, 22 of Welsh CJCs)", len(out), 115)
     return out
 
 

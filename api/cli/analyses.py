@@ -55,6 +55,8 @@ def common() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--at", type=date.fromisoformat, help="the graph as at (default: today)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--scenario", metavar="ID", help="on the graph as if this scenario had "
+                        "happened ('partnermap scenarios' lists them)")  # fmt: skip
     return parser
 
 
@@ -91,9 +93,21 @@ def compute(settings: Settings, spec: Analysis, args: argparse.Namespace) -> dic
     at = args.at or date.today()
     given = arguments(spec, args)
     with open_store(settings) as store:
-        G = spec.fetch(store, at, given)
+        if args.scenario:
+            at, G = scenario_graph(store, args.scenario, args.at)
+        else:
+            G = spec.fetch(store, at, given)
         data = vintage(store, at)
-    return {"data": data, **spec.compute(G, given)}
+    scenario = {"scenario": args.scenario} if args.scenario else {}
+    return {"data": data, **scenario, **spec.compute(G, given)}
+
+
+def scenario_graph(store: Any, name: str, at: date | None) -> tuple[date, Any]:
+    """The day and the graph as if scenario ``name`` had happened (``graph.what_if``)."""
+    from graph.what_if import applied_graph, scenarios_named
+
+    day, H, _ = applied_graph(scenarios_named(store, [name])[0], store.graph, at)
+    return day, H
 
 
 def run_analysis(settings: Settings, args: argparse.Namespace) -> int:
@@ -112,6 +126,8 @@ def run_analysis(settings: Settings, args: argparse.Namespace) -> int:
     data = result["data"]
     print(f"data: {data['data_version']}, as at {data['as_at']}, "
           f"{len(data['datasets'])} datasets (--json lists them)")  # fmt: skip
+    if result.get("scenario"):
+        print(f"as if scenario {result['scenario']} had happened (not stored)")
     params = {k: v for k, v in result["parameters"].items() if k != "weights"}
     weights = ", ".join(f"{k}={v:g}" for k, v in result["parameters"].get("weights", {}).items())
     print("parameters: " + ", ".join(f"{k}={v}" for k, v in params.items())
@@ -129,6 +145,8 @@ def add_map_command(subs: Any) -> None:
     map_ = subs.add_parser("map", help="an interactive HTML map, one file that opens offline")
     map_.add_argument("--out", type=Path, required=True, metavar="FILE.html")
     map_.add_argument("--at", type=date.fromisoformat, help="the graph as at (default: today)")
+    map_.add_argument("--scenario", metavar="ID",
+                      help="the graph as if this scenario had happened")  # fmt: skip
     what = map_.add_mutually_exclusive_group()
     what.add_argument("--around", metavar="ID", help="one organisation's network")
     what.add_argument(
@@ -178,7 +196,12 @@ def draw_map(settings: Settings, args: argparse.Namespace) -> int:
     at = args.at or date.today()
     links, kinds = link_kinds(args.links), node_kinds(args.kinds)
     with open_store(settings) as store:
-        G = store.neighbourhood([args.around], args.hops, at) if args.around else store.graph(at)
+        if args.scenario:
+            at, G = scenario_graph(store, args.scenario, args.at)
+        elif args.around:
+            G = store.neighbourhood([args.around], args.hops, at)
+        else:
+            G = store.graph(at)
         data = vintage(store, at)
     item = next(((o, a) for o, a in MAP_OPTIONS.items() if getattr(args, o) is not None), None)
     if args.around:

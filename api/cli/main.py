@@ -18,6 +18,7 @@ from typing import Any
 from api.cli import commands, fetch
 from api.cli.analyses import add_analysis_commands, add_map_command
 from api.cli.resolve import add_resolve_command
+from api.cli.scenarios import add_scenario_commands
 from graph import LoadRejected, PartnermapError
 from loaders.formats import FORMAT_NAMES
 
@@ -117,6 +118,7 @@ def parser() -> argparse.ArgumentParser:
     add_analysis_commands(subs)
     add_map_command(subs)
     add_resolve_command(subs)
+    add_scenario_commands(subs)
     fetch.add_parser(subs)
 
     serve = subs.add_parser("serve", help="serve the HTTP API")

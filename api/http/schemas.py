@@ -287,3 +287,63 @@ RESULTS: dict[str, type[Result]] = {
     "path": Path,
 }
 """The response model of each analysis (``graph.analysis.ANALYSES``), by name."""
+
+
+# --- scenarios ----------------------------------------------------------------------------
+
+
+class ScenarioRow(Open):
+    id: str
+    name: str
+    kind: str
+    status: str
+    status_date: str | None
+    area: str | None
+    new_councils: list[str]
+    strategic_authorities: list[str]
+    source_url: str
+    verified: str
+
+
+class Check(Open):
+    test: str
+    outcome: str = Field(description="pass, fail, or unknown when the data cannot say")
+    detail: str
+
+
+class ScenarioBody(Open):
+    id: str
+    name: str
+    population: int
+    population_complete: bool
+    tests: list[Check]
+    cohesion: dict[str, Number | None]
+
+
+class ScenarioReport(Open):
+    as_at: str = Field(description="the day of the graph it was judged on")
+    scenario: dict[str, Any]
+    parameters: dict[str, Any]
+    new_councils: list[ScenarioBody]
+    strategic_authorities: list[ScenarioBody]
+    tests: list[Check]
+    joint_working: dict[str, list[dict[str, Any]]]
+    cohesion: dict[str, Number | None]
+    summary: dict[str, Any]
+
+
+class ScenarioComparison(Open):
+    parameters: dict[str, Any]
+    areas: list[str]
+    same_area: bool
+    scenarios: list[dict[str, Any]]
+    keeps_most: str | None
+
+
+class AppliedScenario(Open):
+    as_at: str
+    scenario: str
+    nodes_before: dict[str, int]
+    nodes_after: dict[str, int]
+    replaced: list[dict[str, Any]]
+    added: list[dict[str, Any]]

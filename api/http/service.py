@@ -18,6 +18,8 @@ from cachetools import LRUCache, cached
 
 from graph import GraphStore, vintage
 from graph.analysis.spec import Analysis, cache_key
+from graph.scenario import Scenario
+from graph.what_if import applied_graph, scenarios_named
 from loaders.resolve import names_file, read_variants
 
 if TYPE_CHECKING:
@@ -73,26 +75,55 @@ class Service:
         return G
 
     def analysis(
-        self, spec: Analysis, at: date | None, arguments: Mapping[str, Any]
+        self,
+        spec: Analysis,
+        at: date | None,
+        arguments: Mapping[str, Any],
+        scenario: str | None = None,
     ) -> dict[str, Any]:
-        """``spec`` run with ``arguments`` on what it reads from the store as at ``at``, with
-        the data it was computed from; cached per data version."""
+        """``spec`` run with ``arguments`` on what it reads from the store as at ``at`` (or on
+        the graph as if ``scenario`` had happened), with the data it was computed from; cached
+        per data version."""
         day = at or date.today()
         version = self.store.data_version()
 
         def compute() -> dict[str, Any]:
-            G = (
-                self.analysis_graph(day)
-                if spec.needs is None
-                else spec.fetch(self.store, day, arguments)
-            )
+            when, named = day, {}
+            if scenario is not None:
+                when, G = self.applied(scenario, at)
+                named = {"scenario": scenario}
+            elif spec.needs is None:
+                G = self.analysis_graph(day)
+            else:
+                G = spec.fetch(self.store, day, arguments)
             with self._analysing:
-                return {"data": self.data(day), **spec.compute(G, arguments)}
+                return {"data": self.data(when), **named, **spec.compute(G, arguments)}
 
         result: dict[str, Any] = self._result(
-            (spec.name, version, day, cache_key(arguments)), compute
+            (spec.name, version, day, scenario, cache_key(arguments)), compute
         )
         return result
+
+    def scenarios(self, names: list[str]) -> list[Scenario]:
+        """The stored scenarios ``names`` gives (``NotFound`` for one not stored)."""
+        found: list[Scenario] = self._result(
+            ("scenarios", self.store.data_version(), tuple(names)),
+            lambda: scenarios_named(self.store, names),
+        )
+        return found
+
+    def applied(self, name: str, at: date | None) -> tuple[date, nx.MultiDiGraph[str]]:
+        """The day and the graph as if scenario ``name`` had happened (cached as graphs are)."""
+        scenario = self.scenarios([name])[0]
+
+        def build() -> tuple[date, nx.MultiDiGraph[str]]:
+            day, H, _ = applied_graph(scenario, self.graph, at)
+            return day, H
+
+        found: tuple[date, nx.MultiDiGraph[str]] = self._graph(
+            ("applied", self.store.data_version(), name, at), build
+        )
+        return found
 
     def remember(self, key: Hashable, at: date | None, compute: Callable[[], Any]) -> Any:
         """Any other result (a map page), cached like the analyses."""

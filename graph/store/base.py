@@ -13,7 +13,7 @@ from typing import Self
 import networkx as nx
 
 from graph.errors import InvalidInput
-from graph.model import Link, LinkKey, LinkKind, Node
+from graph.model import Link, LinkKey, LinkKind, Node, NodeKind
 from graph.store.records import (
     ANALYSIS_LINK_ATTRS,
     ANALYSIS_NODE_ATTRS,
@@ -87,6 +87,11 @@ class GraphStore(ABC):
 
     def get_node(self, node_id: str) -> Node | None:
         return self.get_nodes([node_id]).get(node_id)
+
+    def nodes_of_kind(self, kind: NodeKind) -> list[Node]:
+        """Every node of ``kind``, ended ones too, sorted by id (for the few-of-a-kind, such
+        as the scenarios; not for councils on a large graph)."""
+        return sorted((n for n in self.iter_nodes() if n.kind == kind), key=lambda n: n.id)
 
     def stats(self, at: date | None = None) -> Stats:
         """Counts by kind; ``at`` keeps only what was valid that day (links need both ends)."""

@@ -23,6 +23,7 @@ LABELS = {
     NodeKind.SHARED_SERVICE: "SharedService",
     NodeKind.JOINT_PROCUREMENT: "JointProcurement",
     NodeKind.PUBLIC_BODY: "PublicBody",
+    NodeKind.SCENARIO: "Scenario",
 }
 TYPES = {kind: kind.value.upper() for kind in LinkKind}
 _ALL_LABELS = ":".join(LABELS.values())
@@ -144,6 +145,14 @@ SEARCH_ROWS = (
     f"WHERE {_valid('r')} AND {_valid('t')} | [type(r), labels(t), t.id]] AS targets "
     "ORDER BY id"
 )
+NODES_OF_KIND = {
+    kind: (
+        CURRENT + f"MATCH (n:{label}) WHERE n.g = g "
+        "RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id"
+    )
+    for kind, label in LABELS.items()
+}
+"""Every node of one kind, by id (few: the scenarios)."""
 GET_LINKS = {
     kind: (
         CURRENT + "UNWIND $pairs AS pair "

@@ -144,6 +144,9 @@ class Neo4jStore(GraphStore):
             (link_from(r) for r in self._read(cypher.LINKS_OF, id=node_id)), key=lambda k: k.key
         )
 
+    def nodes_of_kind(self, kind: NodeKind) -> list[Node]:
+        return [node_of(r["labels"], r["props"]) for r in self._read(cypher.NODES_OF_KIND[kind])]
+
     def iter_nodes(self) -> Iterator[Node]:
         return (node_of(r["labels"], r["props"]) for r in self._read(cypher.ALL_NODES))
 

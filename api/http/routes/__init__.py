@@ -1,8 +1,17 @@
 """The routes, by resource."""
 
-from api.http.routes import analyses, exports, graph, maps, nodes, resolve, writes
+from api.http.routes import (
+    analyses,
+    exports,
+    graph,
+    maps,
+    nodes,
+    resolve,
+    scenarios,
+    writes,
+)
 
-ROUTERS = (graph.router, nodes.router, resolve.router, analyses.router, exports.router,
-           maps.router, writes.router)  # fmt: skip
+ROUTERS = (graph.router, nodes.router, resolve.router, analyses.router, scenarios.router,
+           exports.router, maps.router, writes.router)  # fmt: skip
 
 __all__ = ["ROUTERS"]

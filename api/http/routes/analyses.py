@@ -21,6 +21,11 @@ router = APIRouter()
 
 MAX_WEIGHTS = 20
 """``weight=`` items one request may give."""
+ScenarioQuery = Annotated[
+    str | None,
+    Query(max_length=120, examples=["surrey-two-unitaries"],
+          description="on the graph as if this scenario had happened (GET /scenarios)"),
+]  # fmt: skip
 
 
 def annotation(p: Param) -> Any:
@@ -51,6 +56,7 @@ def signature(spec: Analysis) -> inspect.Signature:
         default = inspect.Parameter.empty if p.required else p.default
         params.append(inspect.Parameter(p.name, keyword, annotation=annotation(p), default=default))
     params.append(inspect.Parameter("at", keyword, annotation=At, default=None))
+    params.append(inspect.Parameter("scenario", keyword, annotation=ScenarioQuery, default=None))
     if spec.paginate:
         params.append(inspect.Parameter("limit", keyword, annotation=Limit, default=LIMIT))
         params.append(inspect.Parameter("offset", keyword, annotation=Offset, default=0))
@@ -68,7 +74,7 @@ def arguments(spec: Analysis, given: dict[str, Any]) -> dict[str, Any]:
 
 def run(service: Service, spec: Analysis, given: dict[str, Any]) -> dict[str, Any]:
     at: date | None = given["at"]
-    result = service.analysis(spec, at, arguments(spec, given))
+    result = service.analysis(spec, at, arguments(spec, given), given["scenario"])
     if spec.paginate:
         items = result[spec.paginate]
         result = {**result, spec.paginate: page(items, given["limit"], given["offset"])}
