@@ -17,10 +17,12 @@ from conftest import Neo4jServer, run_cli
 from graph import InvalidInput, NetworkXStore
 from graph import analysis as A
 from graph.analysis.collab import Weights, collaboration_graph
+from graph.analysis.footprint import contiguity, footprint
 from loaders import load_files
 
 # Two groups of four unitary councils: each group shares two services and borders within;
 # one border joins the groups. E06000099 is an island with no borders and no partnerships.
+# West's councils have 400,000 people each (1.6 million), East's 300,000 (1.2 million).
 WEST, EAST = ["E06000001", "E06000002", "E06000003", "E06000004"], [
     "E06000005", "E06000006", "E06000007", "E06000008"
 ]  # fmt: skip
@@ -30,7 +32,8 @@ ISLAND = "E06000046"
 def write_small_graph(folder: Path, order_seed: int | None = None) -> list[Path]:
     """The hand-built graph as loadable files; ``order_seed`` shuffles every file's rows."""
     folder.mkdir(parents=True, exist_ok=True)
-    nodes = [f"{c},council,Council {c[-2:]}" for c in [*WEST, *EAST, ISLAND]]
+    people = {**dict.fromkeys(WEST, 400_000), **dict.fromkeys(EAST, 300_000), ISLAND: 140_000}
+    nodes = [f"{c},council,Council {c[-2:]},{people[c]},mid-2024" for c in [*WEST, *EAST, ISLAND]]
     borders = [(a, b) for group in (WEST, EAST) for a, b in pairwise(group)]
     borders.append((WEST[-1], EAST[0]))
     links = [f"{a},borders,{b}" for a, b in borders]
@@ -44,7 +47,7 @@ def write_small_graph(folder: Path, order_seed: int | None = None) -> list[Path]
         for rows in (nodes, links, services):
             rng.shuffle(rows)
     files = {
-        "nodes.csv": "id,kind,name\n" + "\n".join(nodes) + "\n",
+        "nodes.csv": "id,kind,name,population,population_year\n" + "\n".join(nodes) + "\n",
         "links.csv": "from_id,kind,to_id\n" + "\n".join(links) + "\n",
         "services.csv": "id,name,category,delivery_model,partners\n" + "\n".join(services) + "\n",
     }
@@ -93,12 +96,13 @@ def test_weights_are_documented_and_adjustable(small: nx.MultiDiGraph[str]) -> N
 def test_a_contiguous_pair_outside_any_ca_is_a_candidate_and_an_island_never(
     small: nx.MultiDiGraph[str],
 ) -> None:
-    result = A.candidates(small)
+    result = A.candidates(small, min_population=0)
     groups = [sorted(m["id"] for m in c["members"]) for c in result["candidates"]]
     assert sorted(groups) == sorted([WEST, EAST])
     assert all(ISLAND not in g for g in groups)
     best = result["candidates"][0]
-    assert best["rank"] == 1 and best["breakdown"]["pairs_not_yet_in_one_ca"] == 1.0
+    assert best["rank"] == 1 and best["kind"] == "new" and best["extends"] == []
+    assert {c["population"]["total"] for c in result["candidates"]} == {1_600_000, 1_200_000}
     assert {s["id"] for s in best["evidence"]["shared_service"]} in (
         {"ss:west-1", "ss:west-2"},
         {"ss:east-1", "ss:east-2"},
@@ -108,6 +112,24 @@ def test_a_contiguous_pair_outside_any_ca_is_a_candidate_and_an_island_never(
     assert island == [{"id": ISLAND, "name": "Council 46", "kind": "council",
                        "join_neighbouring_ca": [], "in_candidates": []}]  # fmt: skip
     # A group cannot be a partnership of one.
+
+
+def test_a_group_short_of_the_population_threshold_joins_its_neighbour_or_is_a_near_miss(
+    small: nx.MultiDiGraph[str],
+) -> None:
+    """East (1.2 million) is short of the default 1.5 million, so it joins the bordering group
+    it works with (West); when even both are short, the group is a near-miss that says so."""
+    grown = A.candidates(small)
+    assert [sorted(m["id"] for m in c["members"]) for c in grown["candidates"]] == [WEST + EAST]
+    assert grown["candidates"][0]["population"] == {
+        "total": 2_800_000, "complete": True, "years": ["mid-2024"], "missing": []}  # fmt: skip
+    assert grown["near_misses"] == [] and grown["parameters"]["min_population"] == 1_500_000
+    short = A.candidates(small, min_population=3_000_000)
+    assert short["candidates"] == []
+    [near] = short["near_misses"]
+    assert sorted(m["id"] for m in near["members"]) == WEST + EAST
+    assert [f["test"] for f in near["failed"]] == ["population"]
+    assert "2,800,000 people, short of the 3,000,000" in near["failed"][0]["reason"]
     with pytest.raises(InvalidInput, match="at least 2"):
         A.candidates(small, min_size=1)
 
@@ -192,15 +214,47 @@ def test_uk_clusters_and_candidates_make_sense(uk: nx.MultiDiGraph[str]) -> None
     assert candidates, "the UK graph must offer candidate partnerships"
     for c in candidates:
         ids = [m["id"] for m in c["members"]]
-        assert not any(i.startswith("E07") for i in ids)  # districts go with their county
+        in_ca = {m for e in c["extends"] for m in uk.predecessors(e["id"])}
+        assert not any(i.startswith("E07") and i not in in_ca for i in ids)  # with the county
         assert c["evidence"].get("shared_service") or c["evidence"].get("joint_procurement")
-        together = nx.Graph(
-            (u, v) for u, v, k in uk.edges(keys=True) if k == "borders" and u in ids and v in ids
-        )
-        together.add_nodes_from(ids)
-        assert nx.is_connected(together), ids  # contiguous through borders
+        ground = contiguity(uk, footprint(uk, ids))  # contiguous through borders, but islands
+        assert ground["passed"] and len(ground["pieces"]) == 1 + len(ground["islands"]), ids
     welsh = [c for c in candidates if c["members"][0]["id"].startswith("W06")]
     assert any({"W06000015", "W06000014"} <= {m["id"] for m in c["members"]} for c in welsh)
+    assert {c["kind"] for c in welsh} == {"collaboration_group"}
+    cardiff = next(c for c in welsh if "W06000015" in {m["id"] for m in c["members"]})
+    assert {"id": "cjc:south-east-wales", "name": "South East Wales",
+            "kind": "combined_authority"} in cardiff["regional_bodies"]  # fmt: skip
+
+
+def test_uk_candidates_are_lawful_and_near_misses_say_why(uk: nx.MultiDiGraph[str]) -> None:
+    """In England every candidate is whole councils in at most one combined authority (whole,
+    and then extended), with 1.5 million people or more; groups that would join two combined
+    authorities (Nottingham with the Lincolnshire unitaries, Tees Valley with Halton) are
+    near-misses that name the test."""
+    result = A.candidates(uk)
+    members_of: dict[str, set[str]] = {}
+    for u, v, k in uk.edges(keys=True):
+        if k == "member_of" and uk.nodes[v].get("ca_type") in ("ca", "cca"):
+            members_of.setdefault(v, set()).add(u)
+    english = [c for c in result["candidates"] if c["area"] == "England"]
+    assert english and all(c["kind"] in ("new", "extends") for c in english)
+    for c in english:
+        ids = {m["id"] for m in c["members"]}
+        touched = [ca for ca, ms in members_of.items() if ids & ms]
+        assert len(touched) <= 1, (c["members"], touched)
+        assert all(members_of[ca] <= ids for ca in touched)  # an authority is taken whole
+        assert [e["id"] for e in c["extends"]] == touched
+        assert c["population"]["total"] >= 1_500_000
+    assert not any(c["area"] == "Greater London" and c["kind"] != "collaboration_group"
+                   for c in result["candidates"])  # fmt: skip
+    nottingham = [c for c in result["candidates"] if "E06000018" in {m["id"] for m in c["members"]}]
+    assert all("E06000012" not in {m["id"] for m in c["members"]} for c in nottingham)
+    failed = {f["test"] for n in result["near_misses"] for f in n["failed"]}
+    assert "one_combined_authority_each" in failed
+    assert all(n["failed"] and all(f["reason"] for f in n["failed"]) for n in result["near_misses"])
+    lower = A.candidates(uk, min_population=0)
+    assert len(lower["candidates"]) > len(result["candidates"])
 
 
 def test_pbo_reach_and_brokers(uk: nx.MultiDiGraph[str]) -> None:

@@ -30,20 +30,37 @@ def show_clusters(r: dict[str, Any], out: TextIO) -> None:
 
 def show_candidates(r: dict[str, Any], out: TextIO) -> None:
     shown = r["candidates"]
+    minimum = r["parameters"]["min_population"]
     print(f"\n{shown['total']} candidate partnerships (shown: {len(shown['items'])} from "
-          f"{shown['offset'] + 1}; --limit, --offset for more)", file=out)  # fmt: skip
+          f"{shown['offset'] + 1}; --limit, --offset for more). In England: whole councils, "
+          f"in at most one combined authority (taken whole), {minimum:,} people or more; "
+          "elsewhere, collaboration groups", file=out)  # fmt: skip
     for c in shown["items"]:
         b = c["breakdown"]
         names = ", ".join(m["name"] for m in c["members"])
-        print(f"\n{c['rank']:>3}. score {c['score']}: {names}", file=out)
+        what = {"new": "a new combined authority", "collaboration_group": "collaboration group",
+                "extends": "extends " + ", ".join(e["name"] for e in c["extends"])}[c["kind"]]
+        print(f"\n{c['rank']:>3}. score {c['score']} ({c['area']}, {what}): {names}", file=out)
         districts = f", with {len(c['districts'])} districts" if c["districts"] else ""
-        print(f"     internal weight {b['internal_weight']}, cohesion {b['cohesion']}, "
-              f"pairs not yet in one CA {b['pairs_not_yet_in_one_ca']:.0%}{districts}",
+        people = c["population"]
+        print(f"     {'at least ' if not people['complete'] else ''}{people['total']:,} people; "
+              f"internal weight {b['internal_weight']}, cohesion {b['cohesion']}{districts}",
               file=out)  # fmt: skip
+        if c["regional_bodies"]:
+            print("     within: " + ", ".join(x["name"] for x in c["regional_bodies"]), file=out)
         for kind, items in c["evidence"].items():
             names = "; ".join(i["name"] for i in items[:4])
             more = f" and {len(items) - 4} more" if len(items) > 4 else ""
             print(f"     {kind}: {names}{more}", file=out)
+    near = r["near_misses"]
+    if near:
+        print(f"\n{len(near)} near-misses (groups that work together but fail a test):", file=out)
+        for n in near:
+            names = ", ".join(m["name"] for m in n["members"][:8])
+            more = f" and {len(n['members']) - 8} more" if len(n["members"]) > 8 else ""
+            print(f"  {names}{more}", file=out)
+            for f in n["failed"]:
+                print(f"     fails {f['test']}: {f['reason']}", file=out)
     outside = r["councils_outside_combined_authorities"]
     print(f"\n{len(outside)} upper-tier English councils in no combined authority:", file=out)
     for o in outside:

@@ -220,7 +220,14 @@ class Candidate(Open):
     members: list[NodeRef]
     councils: int
     districts: list[NodeRef]
+    kind: str = Field(description="new (a new combined authority), extends (one whole "
+                      "combined authority with more councils) or collaboration_group (outside "
+                      "England or in London, where no combined authority is made)")
+    area: str
+    extends: list[NodeRef]
     existing_combined_authorities: list[NodeRef]
+    regional_bodies: list[NodeRef]
+    population: dict[str, Any]
     evidence: dict[str, list[NodeRef]]
 
 
@@ -230,6 +237,7 @@ class CandidatePage(Page):
 
 class Candidates(Result):
     candidates: CandidatePage
+    near_misses: list[dict[str, Any]]
     councils_outside_combined_authorities: list[dict[str, Any]]
 
 

@@ -127,7 +127,8 @@ INDUCED = (
 ANALYSIS_NODES = (
     CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} "
     "RETURN n.id AS id, labels(n) AS labels, n.name AS name, "
-    "n.council_type AS council_type, n.category AS category"
+    "n.council_type AS council_type, n.category AS category, n.ca_type AS ca_type, "
+    "n.population AS population, n.population_year AS population_year"
 )
 ANALYSIS_LINKS = (
     CURRENT + f"MATCH (a:Node {{g: g}})-[r]->(b:Node) "

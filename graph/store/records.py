@@ -93,7 +93,7 @@ def search_row(
     )
 
 
-ANALYSIS_NODE_ATTRS = ("council_type", "category")
+ANALYSIS_NODE_ATTRS = ("council_type", "category", "ca_type", "population", "population_year")
 """What the whole-graph analyses read of a node besides its kind and name."""
 ANALYSIS_LINK_ATTRS = ("total_value_gbp",)
 """What they read of a link besides its kind and role (a buying organisation's reach)."""
