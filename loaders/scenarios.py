@@ -227,10 +227,10 @@ def _authority(authority: Any, where: str, seen: set[str], new_ids: set[str]) ->
     members = _list(obj, "members", where)
     if len(members) < 1:
         raise _Bad(_at(where, "members"), "name its member councils")
-    _ids([m for m in members if not (isinstance(m, str) and m in new_ids)], _at(where, "members"))
     for m in members:
         if isinstance(m, str) and m.startswith("new:") and m not in new_ids:
             raise _Bad(_at(where, "members"), f"{m} is none of this scenario's new councils", m)
+    _ids([m for m in members if not (isinstance(m, str) and m in new_ids)], _at(where, "members"))
     if len(set(members)) != len(members):
         raise _Bad(_at(where, "members"), "names a council twice")
     if obj.get("established") is not None and not _is_day(obj["established"]):
@@ -245,7 +245,8 @@ def _whole_once(councils: list[dict[str, Any]], where: str) -> None:
         for p in council.get("predecessors") or ():
             if p in whole:
                 raise _Bad(_at(where, "new_councils"),
-                           f"{p} is wholly in both {whole[p]} and {council['id']}", p)  # fmt: skip
+                           f"{p} is wholly in both {whole[p]} and {council['id']}",
+                           council["id"])  # fmt: skip
             whole[p] = council["id"]
     for council in councils:
         for part in council.get("parts") or ():
@@ -254,7 +255,7 @@ def _whole_once(councils: list[dict[str, Any]], where: str) -> None:
                     _at(where, "new_councils"),
                     f"{part['id']} is wholly in {whole[part['id']]} and in part in "
                     f"{council['id']}",
-                    part["id"],
+                    council["id"],
                 )
 
 
