@@ -49,14 +49,17 @@ def search_nodes(
     combined_authority: str | None = None,
     county: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The nodes that match every filter given, sorted by name then id. ``q`` matches any of a
-    node's known names (``names``: id -> lower-case names) or its id, as a substring."""
+    """The nodes (bodies and arrangements, not scenarios) that match every filter given, sorted
+    by name then id. ``q`` matches any of a node's known names (``names``: id -> lower-case
+    names) or its id, as a substring."""
     if kind is not None and kind not in {str(k) for k in NodeKind}:
         raise InvalidInput(f"unknown kind {kind!r}; kinds: {', '.join(sorted(map(str, NodeKind)))}")
     wanted = q.strip().casefold() if q else None
     region_of = regions(G) if region else {}
     out = []
     for node, data in G.nodes(data=True):
+        if data.get("kind") == NodeKind.SCENARIO:
+            continue  # not a body: 'partnermap scenarios' lists them
         if kind is not None and data.get("kind") != kind:
             continue
         if council_type is not None and data.get("council_type") != council_type:

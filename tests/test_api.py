@@ -26,7 +26,7 @@ def test_health_and_stats(loaded_home: Path) -> None:
         assert {
             k: stats["nodes"][k] for k in ("combined_authority", "council", "nation", "region")
         } == {
-            "combined_authority": 18,
+            "combined_authority": 22,
             "council": 382,
             "nation": 4,
             "region": 9,

@@ -21,8 +21,8 @@ def test_counts_as_the_issue_states(loaded: NetworkXStore) -> None:
     stats = loaded.stats(TODAY)
     geography = {k: v for k, v in stats.nodes.items() if k in {"council", "combined_authority",
                                                                 "region", "nation"}}  # fmt: skip
-    assert geography == {"council": 382, "combined_authority": 18, "region": 9, "nation": 4}
-    assert stats.links["member_of"] == 79  # 70 in the ONS areas, 9 in the three of 2026
+    assert geography == {"council": 382, "combined_authority": 22, "region": 9, "nation": 4}
+    assert stats.links["member_of"] == 101  # 70 in the ONS areas, 9 in the three of 2026, 22 CJC
     ca_areas = [
         k for k in loaded.iter_links() if k.kind is LinkKind.WITHIN and k.to_id.startswith("E47")
     ]
@@ -120,11 +120,11 @@ def test_reloading_is_idempotent(loaded: NetworkXStore, loaded_home: Path) -> No
 def test_cli_load_twice_gives_the_same_counts(home: Path) -> None:
     first = run_cli(home, "load")
     assert first.returncode == 0, first.stderr
-    assert "490 created" in first.stdout
+    assert "494 created" in first.stdout
     counts = json.loads(run_cli(home, "stats", "--json").stdout)
-    assert counts["nodes"]["council"] == 382 and counts["nodes"]["combined_authority"] == 18
+    assert counts["nodes"]["council"] == 382 and counts["nodes"]["combined_authority"] == 22
     again = run_cli(home, "load")
-    assert again.returncode == 0 and "2418 unchanged" in again.stdout
+    assert again.returncode == 0 and "2462 unchanged" in again.stdout
     assert json.loads(run_cli(home, "stats", "--json").stdout) == counts
 
 
@@ -155,7 +155,7 @@ def test_every_area_has_a_position_in_the_uk(loaded: NetworkXStore, tmp_path: Pa
     England, mySociety's points elsewhere) for the geographic maps."""
     kinds = {"council", "combined_authority", "region", "nation"}
     places = [n for n in loaded.iter_nodes() if n.kind in kinds]
-    assert len(places) == 490
+    assert len(places) == 494
     for node in places:
         lat, lon = float(node.attrs["lat"]), float(node.attrs["lon"])
         assert 49.8 < lat < 60.9 and -8.7 < lon < 1.8, node.id

@@ -60,7 +60,10 @@ def test_load_json_report(home: Path) -> None:
     report = json.loads(run_cli(home, "load", "--json").stdout)
     assert report["stored"] is True
     nodes_file, links_file, *partnerships = report["files"]
-    assert [f["format"] for f in partnerships] == [
+    scenarios = partnerships[6:]
+    assert len(scenarios) == 15 and {f["format"] for f in scenarios} == {"scenarios"}
+    assert all(f["nodes"] == {"created": 1, "updated": 0, "unchanged": 0} for f in scenarios)
+    assert [f["format"] for f in partnerships[:6]] == [
         "public-bodies",
         "buying-organisations",
         "buying-organisation-owners",
@@ -68,8 +71,8 @@ def test_load_json_report(home: Path) -> None:
         "joint-procurements",
         "buying-organisation-users",
     ]
-    assert nodes_file["format"] == "nodes" and nodes_file["rows_taken"] == 490
-    assert links_file["links"] == {"created": 2418, "updated": 0, "unchanged": 0}
+    assert nodes_file["format"] == "nodes" and nodes_file["rows_taken"] == 494
+    assert links_file["links"] == {"created": 2462, "updated": 0, "unchanged": 0}
 
 
 def test_help_names_every_command(home: Path) -> None:

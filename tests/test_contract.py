@@ -155,7 +155,7 @@ def test_cli_on_neo4j_counts_as_embedded(neo4j_server: Neo4jServer, tmp_path: Pa
     assert "stored (neo4j:" in first.stdout
     on_neo4j = json.loads(run_cli(tmp_path, "stats", "--json", env=env).stdout)
     again = run_cli(tmp_path, "load", env=env)
-    assert "2418 unchanged" in again.stdout
+    assert "2462 unchanged" in again.stdout
     assert json.loads(run_cli(tmp_path, "stats", "--json", env=env).stdout) == on_neo4j
     assert run_cli(tmp_path, "load").returncode == 0
     embedded = json.loads(run_cli(tmp_path, "stats", "--json").stdout)
@@ -231,16 +231,16 @@ def test_counts_sources_and_search_rows(any_store: GraphStore, reference: Networ
         assert any_store.sources(day) == reference.sources(day)
         assert any_store.search_rows(day) == reference.search_rows(day)
     today = date.today()
-    assert any_store.stats(today).nodes == {"council": 382, "combined_authority": 18,
+    assert any_store.stats(today).nodes == {"council": 382, "combined_authority": 22,
         "region": 9, "nation": 4, "buying_organisation": 16, "shared_service": 96,
-        "joint_procurement": 27, "public_body": 7}  # fmt: skip
+        "joint_procurement": 27, "public_body": 7, "scenario": 15}  # fmt: skip
     assert any_store.stats(date(2020, 1, 1)).nodes["council"] == 408  # Dorset done, Bucks not
     # the 2023 reorganisation's records ended on 31 March 2023 (links need both ends)
     assert "ons-lad-changes-2023@2023" in any_store.sources(date(2023, 3, 31))
     assert "ons-lad-changes-2023@2023" not in any_store.sources(today)
-    assert len(any_store.sources(None)) == 17
+    assert len(any_store.sources(None)) == 18  # with partnermap-scenarios
     rows = {r.id: r for r in any_store.search_rows(today)}
-    assert len(rows) == 559 and "E10000006" not in rows  # 3 combined authorities of 2026
+    assert len(rows) == 563 and "E10000006" not in rows  # 4 CJCs; scenarios are not searched
     assert rows["E08000035"] == SearchRow(
         id="E08000035", kind=NodeKind.COUNCIL, name="Leeds", official_name="Leeds City Council",
         council_type="metropolitan_district", region="E12000003",
@@ -342,4 +342,5 @@ def test_whole_graph_analyses_give_the_same_answers_from_the_analysis_graph(
             )
             assert spec.compute(light, arguments) == spec.compute(whole, arguments), spec.name
     attrs = set().union(*(d for _, d in any_store.analysis_graph(date.today()).nodes(data=True)))
-    assert attrs <= {"kind", "name", "council_type", "category"}  # no sources, notes, evidence
+    assert attrs <= {"kind", "name", "council_type", "category", "ca_type", "population",
+                     "population_year"}  # no sources, notes, evidence

@@ -135,10 +135,11 @@ def test_combined_authorities_the_day_before_and_the_day_after(
 
 def test_combined_authorities_by_year(loaded: NetworkXStore) -> None:
     """4 in 2014 before the North East's, 10 at the start of 2019, 11 at the start of 2025
-    (before the four of 5 February), 18 today."""
+    (before the four of 5 February), 18 today; and Wales's 4 corporate joint committees from
+    1 April 2021."""
     counts = [loaded.stats(date(*d)).nodes["combined_authority"] for d in
               [(2014, 4, 1), (2019, 1, 1), (2025, 1, 1), (2026, 12, 1)]]  # fmt: skip
-    assert counts == [4, 10, 11, 18]
+    assert counts == [4, 10, 15, 22]
     nomis = loaded.get_node("E47000012")  # York and North Yorkshire: in force 20 Dec 2023
     assert nomis is not None and nomis.valid_from == date(2023, 12, 20)
     assert str(nomis.attrs["source_url"]).startswith(

@@ -130,7 +130,7 @@ class GraphStore(ABC):
 
     @abstractmethod
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
-        """A ``SearchRow`` for every node in ``graph(at)``, sorted by id."""
+        """A ``SearchRow`` for every node in ``graph(at)`` but the scenarios, sorted by id."""
 
     def analysis_graph(self, at: date | None = None) -> nx.MultiDiGraph[str]:
         """The graph as at ``at`` with only what the whole-graph analyses read: each node's

@@ -138,7 +138,7 @@ ANALYSIS_LINKS = (
 )
 """What the whole-graph analyses read (``records.ANALYSIS_*_ATTRS``), and nothing else."""
 SEARCH_ROWS = (
-    CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} "
+    CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} AND NOT n:{LABELS[NodeKind.SCENARIO]} "
     "RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.official_name AS official_name, "
     "n.full_name AS full_name, "
     "n.council_type AS council_type, n.former_codes AS former_codes, "
