@@ -88,8 +88,9 @@ def parse_scenarios(path: Path, context: ParseContext) -> Iterator[Item]:
     start = 0
     for i, item in enumerate(items):
         where = f"[{i}]" if isinstance(data, list) else ""
-        line = _line_of(lines, f'"{item.get("id")}"', start) if isinstance(item, dict) else 1
-        start = max(start, (line or 1) - 1)
+        found = _line_of(lines, f'"{item.get("id")}"', start) if isinstance(item, dict) else None
+        line = found or start + 1
+        start = max(start, line - 1)
         try:
             scenario = checked(item, where)
         except _Bad as e:
@@ -253,8 +254,7 @@ def _whole_once(councils: list[dict[str, Any]], where: str) -> None:
             if part["id"] in whole:
                 raise _Bad(
                     _at(where, "new_councils"),
-                    f"{part['id']} is wholly in {whole[part['id']]} and in part in "
-                    f"{council['id']}",
+                    f"{part['id']} is wholly in {whole[part['id']]} and in part in {council['id']}",
                     council["id"],
                 )
 
@@ -264,8 +264,8 @@ def _object(value: Any, where: str, fields: set[str]) -> dict[str, Any]:
         raise _Bad(where, "must be an object ({...})")
     unknown = sorted(set(value) - fields)
     if unknown:
-        raise _Bad(where, f"unknown field {', '.join(unknown)} (fields: {', '.join(sorted(fields))})",
-                   unknown[0])  # fmt: skip
+        known = ", ".join(sorted(fields))
+        raise _Bad(where, f"unknown field {', '.join(unknown)} (fields: {known})", unknown[0])
     return value
 
 

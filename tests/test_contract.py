@@ -342,5 +342,12 @@ def test_whole_graph_analyses_give_the_same_answers_from_the_analysis_graph(
             )
             assert spec.compute(light, arguments) == spec.compute(whole, arguments), spec.name
     attrs = set().union(*(d for _, d in any_store.analysis_graph(date.today()).nodes(data=True)))
-    assert attrs <= {"kind", "name", "council_type", "category", "ca_type", "population",
-                     "population_year"}  # no sources, notes, evidence
+    assert attrs <= {
+        "kind",
+        "name",
+        "council_type",
+        "category",
+        "ca_type",
+        "population",
+        "population_year",
+    }  # no sources, notes, evidence

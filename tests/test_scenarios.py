@@ -191,7 +191,7 @@ def test_compare_and_apply(loaded: NetworkXStore) -> None:
     populations = [sum(b["population"] for b in row["bodies"]) for row in rows.values()]
     assert len(set(populations)) == 1  # the same 15 councils, counted once each
     [surrey] = scenarios_named(loaded, ["surrey-two-unitaries"])
-    day, H, changes = applied_graph(surrey, loaded.graph, None)
+    _, H, changes = applied_graph(surrey, loaded.graph, None)
     assert changes["nodes_before"]["council"] - changes["nodes_after"]["council"] == 10
     assert {n["id"] for n in changes["added"]} == {"new:west-surrey", "new:east-surrey"}
     assert "E07000209" not in H and H.nodes["new:west-surrey"]["population"] == 685_006
@@ -233,8 +233,9 @@ def test_api(loaded_home: Path) -> None:
         assert [c["population"] for c in surrey["new_councils"]] == [685_006, 563_643]
         stricter = api.get("/scenarios/surrey-two-unitaries", params={"unitary_min": 600_000})
         assert stricter.json()["summary"]["failed"] == ["East Surrey: population"]
-        compared = api.get("/scenarios/compare",
-                           params={"ids": ["essex-three-unitaries", "essex-five-unitaries"]})
+        compared = api.get(
+            "/scenarios/compare", params={"ids": ["essex-three-unitaries", "essex-five-unitaries"]}
+        )
         assert compared.status_code == 200 and compared.json()["same_area"] is True
         assert api.get("/scenarios/compare", params={"ids": ["surrey-two-unitaries"]}
                        ).status_code == 422  # fmt: skip

@@ -38,8 +38,11 @@ def show_candidates(r: dict[str, Any], out: TextIO) -> None:
     for c in shown["items"]:
         b = c["breakdown"]
         names = ", ".join(m["name"] for m in c["members"])
-        what = {"new": "a new combined authority", "collaboration_group": "collaboration group",
-                "extends": "extends " + ", ".join(e["name"] for e in c["extends"])}[c["kind"]]
+        what = {
+            "new": "a new combined authority",
+            "collaboration_group": "collaboration group",
+            "extends": "extends " + ", ".join(e["name"] for e in c["extends"]),
+        }[c["kind"]]
         print(f"\n{c['rank']:>3}. score {c['score']} ({c['area']}, {what}): {names}", file=out)
         districts = f", with {len(c['districts'])} districts" if c["districts"] else ""
         people = c["population"]

@@ -85,7 +85,7 @@ def scenario(settings: Settings, args: argparse.Namespace) -> int:
             return memo[day]
 
         if action == "apply":
-            day, H, result = applied_graph(chosen[0], graph_at, args.at)
+            day, _, result = applied_graph(chosen[0], graph_at, args.at)
             result = {"as_at": day.isoformat(), **result}
         elif action == "compare":
             result = compare(chosen, graph_at, args.at, given)
@@ -138,8 +138,11 @@ def show_report(r: dict[str, Any], out: TextIO) -> None:
                 print(f"  {e['name']} ({e['id']}): {e['reason']}", file=out)
     c = r["cohesion"]
     if r["new_councils"]:
-        print(f"\ncohesion: the new councils keep {c['internal']} of the collaboration weight "
-              f"among their councils and cut {c['cut']} (kept share {c['kept_share']})", file=out)
+        print(
+            f"\ncohesion: the new councils keep {c['internal']} of the collaboration weight "
+            f"among their councils and cut {c['cut']} (kept share {c['kept_share']})",
+            file=out,
+        )
 
 
 def show_comparison(r: dict[str, Any], out: TextIO) -> None:

@@ -220,9 +220,11 @@ class Candidate(Open):
     members: list[NodeRef]
     councils: int
     districts: list[NodeRef]
-    kind: str = Field(description="new (a new combined authority), extends (one whole "
-                      "combined authority with more councils) or collaboration_group (outside "
-                      "England or in London, where no combined authority is made)")
+    kind: str = Field(
+        description="new (a new combined authority), extends (one whole "
+        "combined authority with more councils) or collaboration_group (outside "
+        "England or in London, where no combined authority is made)"
+    )
     area: str
     extends: list[NodeRef]
     existing_combined_authorities: list[NodeRef]

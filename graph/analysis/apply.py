@@ -36,16 +36,19 @@ def applied(G: nx.MultiDiGraph[str], scenario: Scenario) -> nx.MultiDiGraph[str]
         whole = {a for p in council.predecessors for a in areas_of(G, p)}
         parts = {a for p in council.parts for a in areas_of(G, p.id)}
         found = population(G, whole)
-        places = [(G.nodes[a].get("lat"), G.nodes[a].get("lon")) for a in sorted(whole | parts)]
-        places = [(float(y), float(x)) for y, x in places if y not in (None, "")]
+        places = [
+            (float(G.nodes[a]["lat"]), float(G.nodes[a]["lon"]))
+            for a in sorted(whole | parts)
+            if G.nodes[a].get("lat") not in (None, "")
+        ]
         attrs: dict[str, Any] = {
             "kind": str(NodeKind.COUNCIL),
             "name": council.name,
             "council_type": "unitary",
             "scenario": scenario.id,
             "population": found["total"] + sum(p.population or 0 for p in council.parts),
-            "population_complete": found["complete"] and all(p.population is not None
-                                                             for p in council.parts),
+            "population_complete": bool(found["complete"])
+            and all(p.population is not None for p in council.parts),
             "valid_from": council.vesting.isoformat() if council.vesting else "",
         }  # fmt: skip
         if found["years"]:
@@ -119,6 +122,8 @@ def changes(G: nx.MultiDiGraph[str], H: nx.MultiDiGraph[str], scenario: Scenario
         "links_before": G.number_of_edges(),
         "links_after": H.number_of_edges(),
         "replaced": [{"id": n, "name": G.nodes[n].get("name", n)} for n in replaced],
-        "added": [{"id": n, "name": H.nodes[n].get("name", n),
-                   "kind": H.nodes[n].get("kind")} for n in added],  # fmt: skip
+        "added": [
+            {"id": n, "name": H.nodes[n].get("name", n), "kind": H.nodes[n].get("kind")}
+            for n in added
+        ],
     }

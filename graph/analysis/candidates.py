@@ -130,8 +130,9 @@ def candidates(
     zone = {u: _zone(G, u) for u in U}
     whole_pieces = [p for p in pieces if sum(1 for u in p if u in lawful) > 1]
     pieces = [part for p in pieces for part in _one_authority_each(U, p, lawful)]
-    pieces = _grow(U, pieces, lawful, size_of, zone, min_population) + whole_pieces
-    ranked, near = [], []
+    pieces = _grow(U, pieces, lawful, size_of, zone, minimum=min_population) + whole_pieces
+    ranked: list[dict[str, Any]] = []
+    near: list[dict[str, Any]] = []
     for piece in pieces:
         if len(piece) < min_size and not (len(piece) == 1 and piece[0] in lawful):
             continue
@@ -141,10 +142,12 @@ def candidates(
         candidate = _candidate(G, found, U, piece, lawful, bodies, unit_of)
         if not EVIDENCE_OF_WORK & set(candidate["evidence"]):
             continue  # neighbours alone are no partnership
-        failed = _failed(G, piece, lawful, candidate, min_population, min_size)
+        failed = _failed(G, piece, lawful, candidate, minimum=min_population, min_size=min_size)
         if failed is None:
             continue  # an existing combined authority alone
-        (near if failed else ranked).append({**candidate, "failed": failed} if failed else candidate)
+        (near if failed else ranked).append(
+            {**candidate, "failed": failed} if failed else candidate
+        )
     ranked.sort(key=lambda c: (-c["score"], c["members"][0]["id"]))
     near.sort(key=lambda c: (-c["score"], c["members"][0]["id"]))
     for rank, candidate in enumerate(ranked, start=1):
@@ -211,9 +214,9 @@ def _one_authority_each(
         best: tuple[float, str, str] | None = None
         for u in sorted(left):
             for v, data in U[u].items():
-                if v in group_of and data["borders"]:
-                    if best is None or data["weight"] > best[0]:
-                        best = (data["weight"], u, group_of[v])
+                better = best is None or data["weight"] > best[0]
+                if v in group_of and data["borders"] and better:
+                    best = (data["weight"], u, group_of[v])
         if best is None:
             break
         group_of[best[1]] = best[2]
@@ -232,6 +235,7 @@ def _grow(
     lawful: dict[str, list[str]],
     size_of: dict[str, tuple[int, bool]],
     zone: dict[str, str],
+    *,
     minimum: int,
 ) -> list[list[str]]:
     """English pieces short of ``minimum`` people joined, one at a time, to a bordering piece
@@ -273,6 +277,7 @@ def _failed(
     piece: list[str],
     lawful: dict[str, list[str]],
     candidate: dict[str, Any],
+    *,
     minimum: int,
     min_size: int,
 ) -> list[dict[str, str]] | None:

@@ -121,7 +121,7 @@ def combined_authorities_of(G: nx.MultiDiGraph[str]) -> dict[str, set[str]]:
             direct.setdefault(u, set()).add(v)
     out: dict[str, set[str]] = {}
     for council, cas in direct.items():
-        for area in areas_of(G, council) + [council]:
+        for area in [*areas_of(G, council), council]:
             out.setdefault(area, set()).update(cas)
     return out
 
@@ -133,7 +133,7 @@ def check(name: str, passed: bool | None, detail: str, **extra: Any) -> dict[str
 
 
 def population_check(
-    G: nx.MultiDiGraph[str], areas: Iterable[str], minimum: int, what: str,
+    G: nx.MultiDiGraph[str], areas: Iterable[str], minimum: int, what: str, *,
     extra: int = 0, uncounted: Iterable[str] = (),
 ) -> dict[str, Any]:  # fmt: skip
     """Whether ``areas`` (plus ``extra`` people of parts, and parts ``uncounted``) reach

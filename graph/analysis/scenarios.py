@@ -123,8 +123,11 @@ def scenario_report(
     every = tests + [t for body in councils + authorities for t in body["tests"]]
     return {
         "scenario": _summary(G, scenario),
-        "parameters": {"unitary_min": unitary_min, "sa_min": sa_min,
-                       "weights": weights.as_dict()},  # fmt: skip
+        "parameters": {
+            "unitary_min": unitary_min,
+            "sa_min": sa_min,
+            "weights": weights.as_dict(),
+        },
         "new_councils": councils,
         "strategic_authorities": authorities,
         "tests": tests,
@@ -133,11 +136,15 @@ def scenario_report(
         "authority_cohesion": {k: v for k, v in sa_cohesion.items() if k != "by_body"},
         "summary": {
             "passed": all(t["outcome"] == "pass" for t in every),
-            "failed": [f"{t.get('body', 'scenario')}: {t['test']}" for t in every
-                       if t["outcome"] == "fail"],
-            "unknown": [f"{t.get('body', 'scenario')}: {t['test']}" for t in every
-                        if t["outcome"] == "unknown"],
-        },  # fmt: skip
+            "failed": [
+                f"{t.get('body', 'scenario')}: {t['test']}" for t in every if t["outcome"] == "fail"
+            ],
+            "unknown": [
+                f"{t.get('body', 'scenario')}: {t['test']}"
+                for t in every
+                if t["outcome"] == "unknown"
+            ],
+        },
     }
 
 
@@ -200,15 +207,19 @@ def _new_council(
               "justification", body=name),
         check("contiguity", ground["passed"], _contiguity_text(G, ground), body=name,
               pieces=ground["pieces"], islands=ground["islands"], enclaves=ground["enclaves"]),
-        {**population_check(G, whole, minimum, "new unitary", extra, uncounted), "body": name},
+        {**population_check(G, whole, minimum, "new unitary", extra=extra, uncounted=uncounted),
+         "body": name},
     ]  # fmt: skip
     return {
         "id": council.id,
         "name": name,
         "vesting": council.vesting.isoformat() if council.vesting else None,
         "predecessors": node_refs(G, [p for p in council.predecessors if p in G]),
-        "parts": [{**node_ref(G, p.id), "share": p.share, "population": p.population}
-                  for p in council.parts if p.id in G],  # fmt: skip
+        "parts": [
+            {**node_ref(G, p.id), "share": p.share, "population": p.population}
+            for p in council.parts
+            if p.id in G
+        ],
         "population": tests[-1]["population"],
         "population_complete": tests[-1]["complete"],
         "tests": tests,
@@ -259,8 +270,11 @@ def _authority(
         "name": name,
         "type": str(authority.type),
         "established": authority.established.isoformat() if authority.established else None,
-        "members": [node_ref(G, m) if m in G else {"id": m, "name": new[m].name, "kind": "new"}
-                    for m in authority.members if m in G or m in new],  # fmt: skip
+        "members": [
+            node_ref(G, m) if m in G else {"id": m, "name": new[m].name, "kind": "new"}
+            for m in authority.members
+            if m in G or m in new
+        ],
         "replaces": node_refs(G, [r for r in authority.replaces if r in G]),
         "population": tests[-1]["population"],
         "population_complete": tests[-1]["complete"],
@@ -277,8 +291,10 @@ def _contiguity_text(G: nx.MultiDiGraph[str], ground: dict[str, Any]) -> str:
     if island_ids:
         text += "; islands (no land boundary): " + ", ".join(i["name"] for i in ground["islands"])
     if ground["enclaves"]:
-        text += "; surrounds " + ", ".join(e["name"] for e in ground["enclaves"]) + " (an " \
+        text += (
+            "; surrounds " + ", ".join(e["name"] for e in ground["enclaves"]) + " (an "
             "enclave: lawful, as York within North Yorkshire, but a boundary to plan across)"
+        )
     return text
 
 
@@ -287,12 +303,14 @@ def _covers_abolished(
 ) -> dict[str, Any]:
     left = sorted({a for gone in scenario.abolished for a in areas_of(G, gone)
                    if UNASSIGNED in fate.get(a, ())})  # fmt: skip
-    return check(
-        "covers_abolished", not left,
-        "every abolished council's area goes to a new council" if not left else
+    detail = (
         f"{len(left)} abolished council areas go to no new council: "
-        + ", ".join(name_of(G, a) for a in left), unassigned=node_refs(G, [a for a in left if a in G]),
-    )  # fmt: skip
+        + ", ".join(name_of(G, a) for a in left)
+        if left
+        else "every abolished council's area goes to a new council"
+    )
+    unassigned = node_refs(G, [a for a in left if a in G])
+    return check("covers_abolished", not left, detail, unassigned=unassigned)
 
 
 def _one_authority_in_scenario(G: nx.MultiDiGraph[str], scenario: Scenario) -> dict[str, Any]:
@@ -304,10 +322,12 @@ def _one_authority_in_scenario(G: nx.MultiDiGraph[str], scenario: Scenario) -> d
                 if area in seen and seen[area] != a.id:
                     twice.add(area)
                 seen[area] = a.id
-    return check("one_authority_in_scenario", not twice,
-                 "no council is in two of its strategic authorities" if not twice else
-                 "in two of its strategic authorities: " + ", ".join(map(lambda t: name_of(G, t),
-                                                                       sorted(twice))))  # fmt: skip
+    detail = (
+        "in two of its strategic authorities: " + ", ".join(name_of(G, t) for t in sorted(twice))
+        if twice
+        else "no council is in two of its strategic authorities"
+    )
+    return check("one_authority_in_scenario", not twice, detail)
 
 
 def _sa_areas(G: nx.MultiDiGraph[str], scenario: Scenario) -> dict[str, set[str]]:
@@ -332,8 +352,9 @@ def _joint_working(
     fate: dict[str, set[str]],
     names: dict[str, str],
 ) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {"split": [], "absorbed": [], "continues": [],
-                                            "undecided": [], "pbo_ownership_divided": []}  # fmt: skip
+    out: dict[str, list[dict[str, Any]]] = {
+        key: [] for key in ("split", "absorbed", "continues", "undecided", "pbo_ownership_divided")
+    }
     for kind in ARRANGEMENTS:
         for via, members in found[kind].items():
             affected = [m for m in members if fate.get(m)]
@@ -345,11 +366,13 @@ def _joint_working(
                      "partners": partners}  # fmt: skip
             if UNASSIGNED in news:
                 entry["reason"] = "the scenario does not say where all its partners go: " + _moves(
-                    G, affected, fate, names)
+                    G, affected, fate, names
+                )
                 out["undecided"].append(entry)
             elif len(news) >= 2:
                 entry["reason"] = "its partners end up in different new councils: " + _moves(
-                    G, affected, fate, names)
+                    G, affected, fate, names
+                )
                 out["split"].append(entry)
             elif len(affected) == len(members):
                 entry["reason"] = (f"all {len(members)} partners become {names[next(iter(news))]}"
@@ -404,7 +427,7 @@ def _inherits(
             heirs = [m for m in members if new_id in fate.get(m, ())]
             if not heirs:
                 continue
-            entry = {**node_ref(G, bo), "from": node_refs(G, heirs)}
+            entry: dict[str, Any] = {**node_ref(G, bo), "from": node_refs(G, heirs)}
             if name == "pbo_user":
                 entry["notices"] = sum(
                     int(G.edges[m, bo, "buys_through"].get("notices") or 0) for m in heirs
@@ -432,7 +455,8 @@ def _cohesion(C: nx.Graph[str], body_of: dict[str, set[str]]) -> dict[str, Any]:
     cut: dict[str, float] = defaultdict(float)
     boundary: dict[str, float] = defaultdict(float)
     total_cut = total_in = total_out = 0.0
-    for u, v, w in C.edges(data="weight"):
+    for u, v, data in C.edges(data=True):
+        w: float = data["weight"]
         du, dv = body_of.get(u), body_of.get(v)
         if not du and not dv:
             continue

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 
 from api.http.deps import At, ServiceDep
-from api.http.routes.analyses import annotation
+from api.http.routes.analyses import MAX_WEIGHTS
 from api.http.schemas import (
     READ_ERRORS,
     AppliedScenario,
@@ -23,11 +23,24 @@ from graph.what_if import MAX_COMPARED, applied_graph, compare, report, scenario
 
 router = APIRouter()
 
-ScenarioId = Annotated[str, PathParam(max_length=120, examples=["surrey-two-unitaries"],
-                                      description="a scenario id ('GET /scenarios' lists them)")]
-UnitaryMin = annotation(PARAMS[0])
-SaMin = annotation(PARAMS[1])
-WeightItems = annotation(PARAMS[2])
+ScenarioId = Annotated[
+    str,
+    PathParam(
+        max_length=120,
+        examples=["surrey-two-unitaries"],
+        description="a scenario id ('GET /scenarios' lists them)",
+    ),
+]
+UnitaryMin = Annotated[
+    int | None, Query(ge=0, le=100_000_000, description=PARAMS[0].describe(), examples=[500_000])
+]
+SaMin = Annotated[
+    int | None, Query(ge=0, le=100_000_000, description=PARAMS[1].describe(), examples=[1_500_000])
+]
+WeightItems = Annotated[
+    list[str] | None,
+    Query(max_length=MAX_WEIGHTS, description=PARAMS[2].describe(), examples=[["borders=0"]]),
+]
 
 
 def _given(unitary_min: int | None, sa_min: int | None, weight: list[str] | None) -> dict[str, Any]:
