@@ -16,7 +16,9 @@ Scenarios:
   floor of decoding the same lines with orjson, and loaded in full into each backend on top of
   the bundled graph; peak memory must stay under 500 MiB;
 - analysis_*: every analysis on the bundled graph, and ``clusters`` on a 1,000,000-link graph
-  against igraph's Louvain alone on the same graph (``bench/analysis_scenarios.py``).
+  against igraph's Louvain alone on the same graph (``bench/analysis_scenarios.py``);
+- what_if: a scenario's report, a comparison of four options and the graph as if a scenario
+  had happened, against the collaboration graph alone (``bench/what_if_bench.py``).
 
 ``python bench/run.py --only ocds_parse,ocds_embedded`` runs some scenarios and keeps the
 stored results of the others.
@@ -53,6 +55,7 @@ from measure import LINKS, NODES, peak_mib, serve
 from neo4j import GraphDatabase
 from ocds_synthetic import write_releases
 from playwright.sync_api import sync_playwright
+from what_if_bench import scenario_what_if, what_if_report
 
 from graph import Neo4jStore, NetworkXStore, analysis, queries
 from graph.search import search
@@ -537,6 +540,7 @@ SCENARIOS = {
     "reads_embedded": scenario_reads_embedded,
     "neo4j_reads": scenario_neo4j_reads,
     "maps": scenario_maps,
+    "what_if": scenario_what_if,
     "api_synthetic": scenario_api_synthetic,
     "neo4j_api_synthetic": lambda work: _neo4j_api_synthetic(work, neo4j_store(), NEO4J_API_ENV),
 }
@@ -652,7 +656,8 @@ A load this large is staged (more than `PARTNERMAP_NEO4J_TRANSACTION_ROWS` recor
 into a new generation in batches of their own transactions and swapped in at the end; as one
 transaction it fails on a 1 GiB server (`dbms.memory.transaction.total.max` reached).
 """
-    table += ocds_report(results) + analysis_report(results) + api_report(results)
+    table += ocds_report(results) + analysis_report(results) + what_if_report(results)
+    table += api_report(results)
     table += maps_report(results) + reads_report(results) + api_synthetic_report(results)
     (HERE / "results.md").write_text(table)
     print(table)
