@@ -220,6 +220,12 @@ def test_cli(loaded_home: Path) -> None:
                     "surrey-two-unitaries", "--json")  # fmt: skip
     assert on_it.returncode == 0, on_it.stderr
     assert json.loads(on_it.stdout)["scenario"] == "surrey-two-unitaries"
+    drawn = run_cli(loaded_home, "map", "--scenario", "surrey-two-unitaries", "--out",
+                    str(loaded_home.parent / "surrey.html"))  # fmt: skip
+    assert drawn.returncode == 0, drawn.stderr
+    page = (loaded_home.parent / "surrey.html").read_text(encoding="utf-8")
+    assert "West Surrey" in page and "population: 685,006" in page
+    assert "scenario: surrey-two-unitaries" in page and "council E07000209" not in page
     missing = run_cli(loaded_home, "scenario", "nowhere")
     assert missing.returncode == 1 and "no scenario 'nowhere'" in missing.stderr
     lonely = run_cli(loaded_home, "scenario", "compare", "surrey-two-unitaries")

@@ -80,8 +80,9 @@ SCALE = 120.0
 SPAN = 900.0
 """The smallest extent (pixels) a geographic map is drawn at: a local map is spread to it."""
 TOOLTIP_FIELDS = (
-    "official_name", "council_type", "category", "delivery_model", "legal_form", "body_type",
-    "legal_basis", "value_gbp", "annual_savings_gbp", "start_date", "verified", "source_url",
+    "official_name", "council_type", "population", "population_year", "scenario", "category",
+    "delivery_model", "legal_form", "body_type", "legal_basis", "value_gbp",
+    "annual_savings_gbp", "start_date", "verified", "source_url",
 )  # fmt: skip
 LINK_FIELDS = ("role", "frameworks", "notices", "total_value_gbp", "first_date", "last_date",
                "verified", "source_url")  # fmt: skip
@@ -265,8 +266,10 @@ def _script_json(value: Any) -> str:
 def _tooltip(node: str, data: dict[str, Any]) -> str:
     lines = [str(data.get("name", node)), f"{data.get('kind', '')} {node}"]
     for name in TOOLTIP_FIELDS:
-        if data.get(name) not in (None, ""):
-            lines.append(f"{name.replace('_', ' ')}: {data[name]}")
+        value = data.get(name)
+        if value not in (None, ""):
+            shown = f"{value:,}" if name == "population" and isinstance(value, int) else value
+            lines.append(f"{name.replace('_', ' ')}: {shown}")
     return "\n".join(lines)
 
 
