@@ -60,9 +60,9 @@ def scenarios_named(store: GraphStore, names: list[str]) -> list[Scenario]:
 def report(
     scenario: Scenario, graph_at: GraphAt, at: date | None, given: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """``scenario_report`` on the graph of the day it is judged (``at``, by default today, or
-    the day before it took effect when that is past), with that day."""
-    day = scenario.judged_at(at or date.today())
+    """``scenario_report`` on the graph of the day it is judged (``at`` when given; else
+    today, or the day before it took effect when that is past), with that day."""
+    day = at or scenario.judged_at(date.today())
     arguments = REPORT.arguments(given)
     return {"as_at": day.isoformat(), **scenario_report(graph_at(day), scenario, **arguments)}
 
@@ -81,8 +81,9 @@ def compare(
 def applied_graph(
     scenario: Scenario, graph_at: GraphAt, at: date | None
 ) -> tuple[date, nx.MultiDiGraph[str], dict[str, Any]]:
-    """The graph as if ``scenario`` had happened, the day it is built on, and what changed."""
-    day = scenario.judged_at(at or date.today())
+    """The graph as if ``scenario`` had happened, the day it is built on (as ``report``'s),
+    and what changed."""
+    day = at or scenario.judged_at(date.today())
     G = graph_at(day)
     H = applied(G, scenario)
     return day, H, changes(G, H, scenario)

@@ -110,6 +110,12 @@ def test_an_enacted_authority_is_judged_on_the_day_before_with_its_island(
     assert [i["id"] for i in contiguity["islands"]] == ["E06000046"]  # the Isle of Wight
     assert "islands (no land boundary): Isle of Wight" in contiguity["detail"]
     assert r["summary"]["passed"] is True and authority["population"] > 1_500_000
+    [scenario] = scenarios_named(loaded, ["sa-hampshire-solent"])
+    since = report(scenario, loaded.graph, date(2026, 7, 1), DEFAULTS)  # the day asked for
+    assert since["as_at"] == "2026-07-01"
+    [s103] = [t for t in since["strategic_authorities"][0]["tests"]
+              if t["test"] == "one_combined_authority_each"]  # fmt: skip
+    assert s103["outcome"] == "fail" and "Hampshire and the Solent" in s103["detail"]
 
 
 def write_scenario(folder: Path, name: str, body: dict[str, Any]) -> Path:
