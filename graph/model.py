@@ -56,6 +56,9 @@ class LinkKind(StrEnum):
     BUYS_THROUGH = "buys_through"
     """A buyer uses a buying organisation (central purchasing body, framework call-offs), with
     the procurement notices behind it as evidence."""
+    MANAGED_BY = "managed_by"
+    """A joint procurement (the contract) is managed by the shared service (the partnership)
+    that let it: one piece of joint working, not two."""
 
     @property
     def symmetric(self) -> bool:
@@ -130,7 +133,45 @@ class ServiceCategory(StrEnum):
     FINANCE = "finance"
     ENVIRONMENTAL_HEALTH = "environmental_health"
     TRADING_STANDARDS = "trading_standards"
+    HIGHWAYS = "highways"
+    SOCIAL_CARE = "social_care"
+    """Adult and children's social care, adoption and fostering, health and care integration."""
+    ENERGY = "energy"
+    TRANSPORT = "transport"
+    EDUCATION = "education"
+    HOUSING = "housing"
+    PARKING = "parking"
+    EMERGENCY_PLANNING = "emergency_planning"
+    VALUATION = "valuation"
+    """Council tax and non-domestic rates valuation and electoral registration (Scotland's
+    valuation joint boards)."""
     OTHER = "other"
+
+
+class SavingsKind(StrEnum):
+    """What a published saving is."""
+
+    ANNUAL = "annual"
+    """A yearly saving achieved (in ``savings_year``)."""
+    PROJECTED_ANNUAL = "projected_annual"
+    """A yearly saving planned or forecast, not yet shown to be achieved."""
+    CUMULATIVE = "cumulative"
+    """The total saved over several years (to ``savings_year``)."""
+    ONE_OFF = "one_off"
+
+
+class ValueKind(StrEnum):
+    """What a published contract value is."""
+
+    CONTRACT_VALUE = "contract_value"
+    """The whole contract's value as awarded."""
+    ESTIMATED_VALUE = "estimated_value"
+    """An estimate before award (a notice's estimated value)."""
+    TOP_OF_RANGE = "top_of_range"
+    """The top of a published range (a framework's ceiling)."""
+    ANNUAL_VALUE = "annual_value"
+    INVESTMENT_TOTAL = "investment_total"
+    """A programme's or facility's total investment, not what the contract pays."""
 
 
 class DeliveryModel(StrEnum):

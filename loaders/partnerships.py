@@ -27,8 +27,10 @@ from graph.model import (
     NodeKind,
     OwnerRole,
     PublicBodyType,
+    SavingsKind,
     Scalar,
     ServiceCategory,
+    ValueKind,
 )
 from loaders.items import Item, ParseContext
 from loaders.plain import BadValue, choice, day, number, parse_table
@@ -41,17 +43,21 @@ OWNER_COLUMNS = ("buying_organisation", "member", "gss_code", "role", "valid_fro
                  *EVIDENCE)  # fmt: skip
 SHARED_SERVICE_COLUMNS = (
     "id", "name", "category", "delivery_model", "partners", "lead", "start_date", "end_date",
-    "annual_savings_gbp", "savings_year", *EVIDENCE,
-)  # fmt: skip
-JOINT_PROCUREMENT_COLUMNS = (
-    "id", "title", "category", "value_gbp", "start_date", "end_date", "participants", "lead",
+    "savings_gbp", "savings_kind", "savings_year", "savings_partners", "annual_savings_gbp",
     *EVIDENCE,
+)  # fmt: skip
+"""``annual_savings_gbp`` is the older form of ``savings_gbp`` with ``savings_kind`` annual."""
+JOINT_PROCUREMENT_COLUMNS = (
+    "id", "title", "category", "value_gbp", "value_kind", "value_year", "start_date", "end_date",
+    "participants", "lead", "managed_by", *EVIDENCE,
 )  # fmt: skip
 PUBLIC_BODY_COLUMNS = ("id", "name", "body_type", *EVIDENCE)
 USER_COLUMNS = (
-    "buyer", "buying_organisation", "frameworks", "first_date", "last_date", "evidence",
-    "value_gbp", *EVIDENCE,
+    "buyer", "buying_organisation", "frameworks", "first_date", "last_date", "valid_to",
+    "evidence", "value_gbp", *EVIDENCE,
 )  # fmt: skip
+"""``valid_to``: the last day the buyer used the organisation (it left, or stopped), where
+known; ``last_date`` is only the latest evidence of use."""
 
 
 def parse_buying_organisations(path: Path, context: ParseContext) -> Iterator[Item]:
@@ -128,6 +134,9 @@ def _user(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]
     first, last = day(row, "first_date"), day(row, "last_date")
     if first and last and last < first:
         raise BadValue(f"last_date {last} is before first_date {first}")
+    stopped = day(row, "valid_to")
+    if stopped and ((first and stopped < first) or (last and stopped < last)):
+        raise BadValue(f"valid_to {stopped} is before its evidence of use ({last or first})")
     attrs = _evidence(row)
     notices = sorted({n.strip() for n in row.get("evidence", "").split(";") if n.strip()})
     if notices:
@@ -146,6 +155,7 @@ def _user(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]
         to_id=organisation,
         attrs=attrs,
         valid_from=first,
+        valid_to=stopped,
         sources=(context.source,),
     )
     return (link,)
@@ -156,10 +166,7 @@ def _shared_service(row: dict[str, str], context: ParseContext) -> tuple[Node | 
         "category": str(choice(ServiceCategory, row["category"], "category")),
         "delivery_model": str(choice(DeliveryModel, row["delivery_model"], "delivery_model")),
     }
-    if row.get("annual_savings_gbp"):
-        attrs["annual_savings_gbp"] = _money(row["annual_savings_gbp"], "annual_savings_gbp")
-    if row.get("savings_year"):
-        attrs["savings_year"] = row["savings_year"]
+    attrs |= _savings(row, context)
     return _arrangement(
         row,
         context,
@@ -178,7 +185,13 @@ def _joint_procurement(row: dict[str, str], context: ParseContext) -> tuple[Node
     }
     if row.get("value_gbp"):
         attrs["value_gbp"] = _money(row["value_gbp"], "value_gbp")
-    return _arrangement(
+        if row.get("value_kind"):
+            attrs["value_kind"] = str(choice(ValueKind, row["value_kind"], "value_kind"))
+        if row.get("value_year"):
+            attrs["value_year"] = row["value_year"]
+    elif row.get("value_kind") or row.get("value_year"):
+        raise BadValue("value_kind and value_year describe a value_gbp, which is blank")
+    records = _arrangement(
         row,
         context,
         kind=NodeKind.JOINT_PROCUREMENT,
@@ -188,6 +201,39 @@ def _joint_procurement(row: dict[str, str], context: ParseContext) -> tuple[Node
         model=Model.JOINT_PROCUREMENT,
         link_kind=LinkKind.PARTICIPATES_IN,
     )
+    if not row.get("managed_by"):
+        return records
+    manager = _own_id(row["managed_by"].strip(), NodeKind.SHARED_SERVICE)
+    managed = Link(
+        from_id=_own_id(row["id"], NodeKind.JOINT_PROCUREMENT),
+        kind=LinkKind.MANAGED_BY,
+        to_id=manager,
+        attrs=_evidence(row),
+        sources=(context.source,),
+    )
+    return (*records, managed)
+
+
+def _savings(row: dict[str, str], context: ParseContext) -> dict[str, Scalar]:
+    """A published saving: how much, what kind of figure, its year, and whose it is."""
+    legacy = row.get("annual_savings_gbp")
+    amount = row.get("savings_gbp") or legacy
+    if not amount:
+        if row.get("savings_kind") or row.get("savings_partners"):
+            raise BadValue("savings_kind and savings_partners describe savings_gbp, left blank")
+        return {"savings_year": row["savings_year"]} if row.get("savings_year") else {}
+    if row.get("savings_gbp") and legacy:
+        raise BadValue("give savings_gbp or annual_savings_gbp, not both")
+    kind = row.get("savings_kind") or ("annual" if legacy else "")
+    attrs: dict[str, Scalar] = {"savings_gbp": _money(amount, "savings_gbp")}
+    if kind:
+        attrs["savings_kind"] = str(choice(SavingsKind, kind, "savings_kind"))
+    if row.get("savings_year"):
+        attrs["savings_year"] = row["savings_year"]
+    whose = [p for p in row.get("savings_partners", "").split(";") if p.strip()]
+    if whose:
+        attrs["savings_partners"] = ";".join(sorted(_partner(p, context) for p in whose))
+    return attrs
 
 
 def _public_body(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]:

@@ -215,3 +215,68 @@ def test_buying_organisation_users(loaded: GraphStore, tmp_path: Path) -> None:
     (use,) = [k for k in loaded.links_of("E08000032") if k.kind is LinkKind.BUYS_THROUGH]
     assert use.attrs["notices"] == 3 and use.attrs["total_value_gbp"] == 12100.0
     assert use.attrs["frameworks"] == "RM6118;RM6154" and use.attrs["last_date"] == "2020-02-02"
+
+
+TYPED_SERVICES = (
+    "id,name,category,delivery_model,partners,lead,start_date,end_date,savings_gbp,savings_kind,"
+    "savings_year,savings_partners,source_url,verified\n"
+)
+TYPED_PROCUREMENTS = (
+    "id,title,category,value_gbp,value_kind,value_year,start_date,end_date,participants,lead,"
+    "managed_by,source_url,verified\n"
+)
+
+
+def test_savings_and_values_say_what_they_are_and_a_contract_its_partnership(
+    store: NetworkXStore, tmp_path: Path
+) -> None:
+    nodes = write(tmp_path / "n.csv", "id,kind,name\nE06000001,council,Hartlepool\n"
+                  "E06000004,council,Stockton-on-Tees\nE06000002,council,Middlesbrough\n")  # fmt: skip
+    services = write(tmp_path / "ss.csv", TYPED_SERVICES
+                     + "ss:tv,Tees waste,waste,joint_committee,E06000001;E06000004;E06000002,,"
+                     "2020-04-01,,1200000,cumulative,2024/25,E06000001;E06000004,https://x,yes\n")  # fmt: skip
+    contracts = write(tmp_path / "jp.csv", TYPED_PROCUREMENTS
+                      + "jp:tv-bins,Tees bins contract,waste,90000000,top_of_range,2021,2021-06-01,,"
+                      "E06000001;E06000004;E06000002,,ss:tv,https://x,partial\n")  # fmt: skip
+    load_files(store, [nodes, services, contracts])
+    tv, bins = store.get_node("ss:tv"), store.get_node("jp:tv-bins")
+    assert tv is not None and bins is not None
+    assert {k: tv.attrs[k] for k in ("savings_gbp", "savings_kind", "savings_year",
+                                     "savings_partners")} == {
+        "savings_gbp": 1_200_000.0, "savings_kind": "cumulative", "savings_year": "2024/25",
+        "savings_partners": "E06000001;E06000004"}  # fmt: skip
+    assert (bins.attrs["value_kind"], bins.attrs["value_year"]) == ("top_of_range", "2021")
+    managed = [k for k in store.links_of("jp:tv-bins") if k.kind is LinkKind.MANAGED_BY]
+    assert [(k.from_id, k.to_id) for k in managed] == [("jp:tv-bins", "ss:tv")]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("ss:a,A,waste,other,E06000001;E06000004,,,,5,weekly,,,https://x,yes",
+         "savings_kind 'weekly'"),
+        ("ss:a,A,waste,other,E06000001;E06000004,,,,,annual,,,https://x,yes",
+         "savings_kind and savings_partners describe savings_gbp, left blank"),
+        ("ss:a,A,waste,other,E06000001;E06000004,,,,5,annual,,Atlantis,https://x,yes",
+         "partner 'Atlantis' is not known"),
+    ],
+)  # fmt: skip
+def test_bad_savings_are_refused(store: NetworkXStore, tmp_path: Path, line: str,
+                                 reason: str) -> None:  # fmt: skip
+    nodes = write(tmp_path / "n.csv", "id,kind,name\nE06000001,council,Hartlepool\n"
+                  "E06000004,council,Stockton-on-Tees\n")  # fmt: skip
+    bad = write(tmp_path / "ss.csv", TYPED_SERVICES + line + "\n")
+    with pytest.raises(LoadRejected) as caught:
+        load_files(store, [nodes, bad])
+    assert reason in caught.value.problems[0].reason and store.get_node("ss:a") is None
+
+
+def test_a_user_that_stopped_is_dated(store: NetworkXStore, tmp_path: Path) -> None:
+    nodes = write(tmp_path / "n.csv", "id,kind,name\nE06000001,council,Hartlepool\n")
+    bos = write(tmp_path / "bo.csv", "id,name,legal_form\nbo:x,X Buying,joint_committee\n")
+    users = write(tmp_path / "u.csv", "buyer,buying_organisation,first_date,valid_to\n"
+                  "E06000001,bo:x,2019-01-01,2022-03-31\n")  # fmt: skip
+    load_files(store, [nodes, bos, users])
+    [link] = store.links_of("bo:x")
+    assert (link.valid_from, link.valid_to) == (date(2019, 1, 1), date(2022, 3, 31))
+    assert store.stats(date(2023, 1, 1)).links.get("buys_through", 0) == 0

@@ -59,6 +59,7 @@ LINK_STYLE: dict[str, dict[str, Any]] = {
     LinkKind.OWNS: _line("#d62728", False, 1.5, "owns a buying organisation"),
     LinkKind.BUYS_THROUGH: _line("#d62728", [6, 4], 1.5, "buys through"),
     LinkKind.SUCCEEDED_BY: _line("#000000", [1, 4], 1, "succeeded by"),
+    LinkKind.MANAGED_BY: _line("#2ca02c", [2, 3], 1.5, "contract managed by a partnership"),
 }
 DEFAULT_LINKS = tuple(
     str(k) for k in LINK_STYLE if k not in (LinkKind.WITHIN, LinkKind.SUCCEEDED_BY)
@@ -81,8 +82,8 @@ SPAN = 900.0
 """The smallest extent (pixels) a geographic map is drawn at: a local map is spread to it."""
 TOOLTIP_FIELDS = (
     "official_name", "council_type", "population", "population_year", "scenario", "category",
-    "delivery_model", "legal_form", "body_type", "legal_basis", "value_gbp",
-    "annual_savings_gbp", "start_date", "verified", "source_url",
+    "delivery_model", "legal_form", "body_type", "legal_basis", "value_gbp", "value_kind",
+    "savings_gbp", "savings_kind", "savings_year", "start_date", "verified", "source_url",
 )  # fmt: skip
 LINK_FIELDS = ("role", "frameworks", "notices", "total_value_gbp", "first_date", "last_date",
                "verified", "source_url")  # fmt: skip
