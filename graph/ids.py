@@ -10,7 +10,8 @@ abolished before GSS codes were given to them (Northern Ireland's councils of 19
 ``snac:`` and their ONS SNAC code, lower case (``snac:95a``, Derry City Council); combined
 authorities established before ONS gave them a code are ``ca:`` and a slug of their name
 (``ca:cumbria``); Wales's corporate joint committees, which ONS does not code, are ``cjc:``
-(``cjc:north-wales``); reorganisation scenarios are ``sc:`` (``sc:surrey-two-unitaries``).
+(``cjc:north-wales``); reorganisation scenarios are ``sc:`` (``sc:surrey-two-unitaries``);
+contracts ``ct:`` and suppliers ``su:`` (``su:ch-01234567`` by Companies House number).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from graph.model import CouncilType, Nation, NodeKind
 
 GSS_PATTERN = re.compile(r"^[ENSW]\d{8}$")
-SLUG_PATTERN = re.compile(r"^(bo|ss|jp|pb|snac|ca|cjc|sc):[a-z0-9][a-z0-9._-]{0,199}$")
+SLUG_PATTERN = re.compile(r"^(bo|ss|jp|pb|snac|ca|cjc|sc|ct|su):[a-z0-9][a-z0-9._-]{0,199}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,8 @@ SLUG_KINDS = {
     "ca": NodeKind.COMBINED_AUTHORITY,
     "cjc": NodeKind.COMBINED_AUTHORITY,
     "sc": NodeKind.SCENARIO,
+    "ct": NodeKind.CONTRACT,
+    "su": NodeKind.SUPPLIER,
 }
 
 NATIONS = {

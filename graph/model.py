@@ -32,6 +32,10 @@ class NodeKind(StrEnum):
     """One procurement run jointly by several organisations (``jp:...``)."""
     PUBLIC_BODY = "public_body"
     """A non-council partner: NHS body, police, fire, GLA, waste authority (``pb:...``)."""
+    CONTRACT = "contract"
+    """An awarded contract (``ct:...``): its buyer, suppliers, category, value and dates."""
+    SUPPLIER = "supplier"
+    """A supplier (``su:ch-<Companies House number>``, else ``su:<name>``)."""
     SCENARIO = "scenario"
     """A reorganisation or devolution scenario (``sc:...``; ``graph.scenario``): not a body,
     and linked to nothing; its definition is an attribute."""
@@ -56,6 +60,13 @@ class LinkKind(StrEnum):
     BUYS_THROUGH = "buys_through"
     """A buyer uses a buying organisation (central purchasing body, framework call-offs), with
     the procurement notices behind it as evidence."""
+    AWARDED = "awarded"
+    """A buyer awarded a contract (buyer -> contract)."""
+    SUPPLIES = "supplies"
+    """A supplier holds a contract (supplier -> contract)."""
+    CALLED_OFF = "called_off"
+    """A contract was called off a buying organisation's framework or DPS (contract -> the
+    buying organisation), with the framework's reference where given."""
     MANAGED_BY = "managed_by"
     """A joint procurement (the contract) is managed by the shared service (the partnership)
     that let it: one piece of joint working, not two."""

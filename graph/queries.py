@@ -58,8 +58,8 @@ def search_nodes(
     region_of = regions(G) if region else {}
     out = []
     for node, data in G.nodes(data=True):
-        if data.get("kind") == NodeKind.SCENARIO:
-            continue  # not a body: 'partnermap scenarios' lists them
+        if data.get("kind") in (NodeKind.SCENARIO, NodeKind.CONTRACT):
+            continue  # not bodies: 'partnermap scenarios' lists them; contracts by council
         if kind is not None and data.get("kind") != kind:
             continue
         if council_type is not None and data.get("council_type") != council_type:

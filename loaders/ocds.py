@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from graph.legal import PROCUREMENT_ACT_IN_FORCE, Model, legal_basis
+from graph.legal import Model, legal_basis
 from graph.model import Link, LinkKind, Node, NodeKind, Scalar
 from loaders.buyers import Placement
 from loaders.buyers import place as place_name
+from loaders.frameworks import Use, framework_refs, named_pbos, use_link
 from loaders.items import Item, ParseContext, Row, Skip
 from loaders.ocds_read import iter_releases
 from loaders.public_bodies import identified
@@ -43,43 +44,6 @@ FRAMEWORK_WORDS = re.compile(r"framework|\bdps\b|dynamic purchasing|\blot\s*\d")
 substring (a case-blind search of a long description costs more than the rest of a release)."""
 SUFFIX = re.compile(r"\s+(?:-|\u2013|\u2014|:)\s+.*$|\s*\(.*\)\s*$")
 
-PBO_PATTERNS: dict[str, re.Pattern[str]] = {
-    "bo:espo": re.compile(r"\bESPO\b|Eastern Shires Purchasing", re.I),
-    "bo:ypo": re.compile(r"\bYPO\b|Yorkshire Purchasing Organisation", re.I),
-    "bo:nepo": re.compile(r"\bNEPO\b|North East Procurement Organisation", re.I),
-    "bo:ccs": re.compile(r"\bCCS\b|Crown Commercial Service|\bRM\s?\d{4}\b", re.I),
-    "bo:scotland-excel": re.compile(r"\bScotland Excel\b", re.I),
-    "bo:lhc": re.compile(r"\bLHC\b", re.I),
-    "bo:cbc": re.compile(r"Central Buying Consortium", re.I),
-    "bo:fusion21": re.compile(r"\bFusion ?21\b", re.I),
-    "bo:pagabo": re.compile(r"\bPagabo\b", re.I),
-    "bo:scape": re.compile(r"\bSCAPE\b", re.I),
-    "bo:procurement-for-housing": re.compile(r"Procurement for Housing", re.I),
-    "bo:west-mercia-energy": re.compile(r"West Mercia Energy", re.I),
-}
-"""Buying organisations recognised by name in call-off notices (only those in the graph)."""
-PBO_WORDS: dict[str, tuple[str, ...]] = {
-    "bo:espo": ("espo", "eastern shires"),
-    "bo:ypo": ("ypo", "yorkshire purchasing"),
-    "bo:nepo": ("nepo", "north east procurement"),
-    "bo:ccs": ("ccs", "crown commercial", "rm"),
-    "bo:scotland-excel": ("scotland excel",),
-    "bo:lhc": ("lhc",),
-    "bo:cbc": ("central buying",),
-    "bo:fusion21": ("fusion",),
-    "bo:pagabo": ("pagabo",),
-    "bo:scape": ("scape",),
-    "bo:procurement-for-housing": ("procurement for housing",),
-    "bo:west-mercia-energy": ("west mercia",),
-}
-"""Words each pattern needs (lower case): a notice that has none of them is not searched."""
-
-FRAMEWORK_REFS = (
-    re.compile(r"\b(RM)\s?(\d{4})\b", re.I),
-    re.compile(r"\b()(\d{3,4}_\d{2})\b"),
-    re.compile(r"\b(YPO|NEPO|LHC)\b\D{0,25}?\b(\d{3,4})\b", re.I),
-)
-"""Framework references: CCS ``RM6187``, ESPO ``509_23``, ``YPO 772``."""
 UK_TIME = ZoneInfo("Europe/London")
 """Notices are dated in UK time, whatever offset a publisher writes."""
 
@@ -97,24 +61,6 @@ class _Joint:
 
 
 @dataclass(slots=True)
-class _Use:
-    notices: set[str] = field(default_factory=set)
-    values: dict[str, float] = field(default_factory=dict)
-    first: date | None = None
-    last: date | None = None
-    frameworks: set[str] = field(default_factory=set)
-
-    def add(self, ocid: str, day: date | None, value: float | None, refs: set[str]) -> None:
-        self.notices.add(ocid)
-        if value is not None:
-            self.values[ocid] = max(value, self.values.get(ocid, 0.0))
-        if day is not None:
-            self.first = day if self.first is None else min(self.first, day)
-            self.last = day if self.last is None else max(self.last, day)
-        self.frameworks |= refs
-
-
-@dataclass(slots=True)
 class _State:
     """What a file's releases add up to."""
 
@@ -122,7 +68,7 @@ class _State:
     joints: dict[str, _Joint] = field(default_factory=dict)
     notices: dict[tuple[str, float | None, date | None], str] = field(default_factory=dict)
     """(title, value, date) -> the first OCID seen: one procurement published twice."""
-    uses: dict[tuple[str, str], _Use] = field(default_factory=dict)
+    uses: dict[tuple[str, str], Use] = field(default_factory=dict)
     parties: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     """Buyers as written -> (the bodies, the notes), for answers that did not need the day."""
     bodies: dict[str, Node] = field(default_factory=dict)
@@ -209,11 +155,11 @@ def _release(state: _State, place: str, line: int | None, release: dict[str, Any
     through = _buying_organisations(central, release, tender, text=text, resolver=resolver, day=day)
     if through:
         organisations = {b for b in distinct if not b.startswith("bo:")}
-        refs = _framework_refs(text)
+        refs = framework_refs(text)
         amount = value if joint else _value(release, tender)
         for organisation in through:
             for buyer in organisations - {organisation}:
-                uses.setdefault((buyer, organisation), _Use()).add(ocid, day(), amount, refs)
+                uses.setdefault((buyer, organisation), Use()).add(ocid, day(), amount, refs)
         if organisations <= through:
             notes.extend(f"{o} acting as a central purchasing body" for o in sorted(through))
     return Row(line, (), notes=tuple(notes))
@@ -346,21 +292,8 @@ def _buying_organisations(
         "framework" in low or "dps" in low or "dynamic purchasing" in low or "lot" in low
     ) and FRAMEWORK_WORDS.search(low)
     if framework or (details and CALL_OFF.search(str(details))) or words:
-        found |= {
-            b
-            for b, pattern in PBO_PATTERNS.items()
-            if b in resolver.ids and any(w in low for w in PBO_WORDS[b]) and pattern.search(text)
-        }
+        found |= {b for b in named_pbos(text, low) if b in resolver.ids}
     return found
-
-
-def _framework_refs(text: str) -> set[str]:
-    refs = set()
-    for pattern in FRAMEWORK_REFS:
-        for owner, number in pattern.findall(text):
-            name = owner.upper()
-            refs.add(f"{name}{number}" if name == "RM" else f"{name} {number}".strip())
-    return refs
 
 
 def _text(release: dict[str, Any], tender: dict[str, Any]) -> str:
@@ -402,16 +335,6 @@ def _value(release: dict[str, Any], tender: dict[str, Any]) -> float | None:
     return max(amounts) if amounts else None
 
 
-def _call_off_basis(first: date | None, buyer: str) -> str:
-    """By the first notice's date; a notice cannot tell when the framework was set up, and a
-    call-off from a framework set up before the 2023 Act came in stays under PCR 2015."""
-    basis = legal_basis(Model.CENTRAL_PURCHASING, first, [buyer])
-    if first is not None and first >= PROCUREMENT_ACT_IN_FORCE and not buyer.startswith("S"):
-        before = legal_basis(Model.CENTRAL_PURCHASING, date(2000, 1, 1), [buyer])
-        basis += f", or {before} for a framework set up before {PROCUREMENT_ACT_IN_FORCE}"
-    return basis
-
-
 def _aggregates(state: _State, context: ParseContext) -> Iterator[Item]:
     source = (context.source,)
     linked = {p for j in state.joints.values() for p in j.participants}
@@ -451,22 +374,4 @@ def _aggregates(state: _State, context: ParseContext) -> Iterator[Item]:
         )
         yield Row(None, (node, *links), counted=False)
     for (buyer, organisation), use in sorted(state.uses.items()):
-        evidence: dict[str, Scalar] = {
-            "notices": len(use.notices),
-            "total_value_gbp": sum(use.values.values()),
-            "evidence": ";".join(sorted(use.notices)),
-            "legal_basis": _call_off_basis(use.first, buyer),
-        }
-        if use.first is not None and use.last is not None:
-            evidence |= {"first_date": use.first.isoformat(), "last_date": use.last.isoformat()}
-        if use.frameworks:
-            evidence["frameworks"] = ";".join(sorted(use.frameworks))
-        link = Link(
-            from_id=buyer,
-            kind=LinkKind.BUYS_THROUGH,
-            to_id=organisation,
-            attrs=evidence,
-            valid_from=use.first,
-            sources=source,
-        )
-        yield Row(None, (link,), counted=False)
+        yield Row(None, (use_link(buyer, organisation, use, context.source),), counted=False)

@@ -106,7 +106,7 @@ def test_the_filters_are_those_of_search_nodes(store: NetworkXStore, rows: list[
         "combined_authority": sorted({c for r in rows for c in r.combined_authorities}),
         "county": sorted({c for r in rows for c in r.counties}),
     }
-    assert [len(v) for v in values.values()] == [9, 8, 13, 22, 21]
+    assert [len(v) for v in values.values()] == [11, 8, 13, 22, 21]
     for name, options in values.items():
         for value in options:
             expected = search_nodes(G, {}, **{name: value})

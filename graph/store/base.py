@@ -22,8 +22,12 @@ from graph.store.records import (
     to_networkx,
 )
 
-NEIGHBOURHOOD_KINDS = frozenset(LinkKind) - {LinkKind.WITHIN}
-"""The links ``neighbourhood`` follows unless told otherwise: all but geography."""
+CONTRACT_KINDS = frozenset({LinkKind.AWARDED, LinkKind.SUPPLIES, LinkKind.CALLED_OFF})
+CONTRACT_NODES = frozenset({NodeKind.CONTRACT, NodeKind.SUPPLIER})
+"""The links of contracts: many, and read only by the contract questions."""
+NEIGHBOURHOOD_KINDS = frozenset(LinkKind) - {LinkKind.WITHIN} - CONTRACT_KINDS
+"""The links ``neighbourhood`` follows unless told otherwise: all but geography and contracts
+(a council's contracts are asked for by name: ``kinds=CONTRACT_KINDS``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,14 +140,17 @@ class GraphStore(ABC):
         """The graph as at ``at`` with only what the whole-graph analyses read: each node's
         kind, name and ``ANALYSIS_NODE_ATTRS``, each link's kind, role and
         ``ANALYSIS_LINK_ATTRS`` (no sources, notes or evidence). Neo4j reads it with one light
-        statement per part; the analyses give the same answers on it as on ``graph(at)``."""
-        live = {n.id: n for n in self.iter_nodes() if at is None or n.valid_at(at)}
+        statement per part; the analyses give the same answers on it as on ``graph(at)``.
+        Contracts and suppliers are left out: no whole-graph analysis reads them."""
+        live = {n.id: n for n in self.iter_nodes() if (at is None or n.valid_at(at))
+                and n.kind not in CONTRACT_NODES}  # fmt: skip
         return analysis_networkx(
             ((n.id, str(n.kind), n.name, {a: n.attrs.get(a) for a in ANALYSIS_NODE_ATTRS})
              for n in live.values()),
             ((k.from_id, str(k.kind), k.to_id, k.role,
               {a: k.attrs.get(a) for a in ANALYSIS_LINK_ATTRS})
-             for k in self.iter_links() if at is None or k.valid_at(at)),
+             for k in self.iter_links()
+             if (at is None or k.valid_at(at)) and k.kind not in CONTRACT_KINDS),
         )  # fmt: skip
 
     def graph(self, at: date | None = None) -> nx.MultiDiGraph[str]:

@@ -23,6 +23,8 @@ LABELS = {
     NodeKind.SHARED_SERVICE: "SharedService",
     NodeKind.JOINT_PROCUREMENT: "JointProcurement",
     NodeKind.PUBLIC_BODY: "PublicBody",
+    NodeKind.CONTRACT: "Contract",
+    NodeKind.SUPPLIER: "Supplier",
     NodeKind.SCENARIO: "Scenario",
 }
 TYPES = {kind: kind.value.upper() for kind in LinkKind}
@@ -124,8 +126,12 @@ INDUCED = (
     "| [b.id, type(r), properties(r)]] AS links"
 )
 """The nodes ``$ids`` and their links to nodes among ``$among`` (valid on ``$at``)."""
+_NOT_CONTRACTS = f"NOT n:{LABELS[NodeKind.CONTRACT]} AND NOT n:{LABELS[NodeKind.SUPPLIER]}"
+_CONTRACT_TYPES = ", ".join(
+    f"'{TYPES[k]}'" for k in (LinkKind.AWARDED, LinkKind.SUPPLIES, LinkKind.CALLED_OFF)
+)
 ANALYSIS_NODES = (
-    CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} "
+    CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} AND {_NOT_CONTRACTS} "
     "RETURN n.id AS id, labels(n) AS labels, n.name AS name, "
     "n.council_type AS council_type, n.category AS category, n.ca_type AS ca_type, "
     "n.population AS population, n.population_year AS population_year"
@@ -133,12 +139,14 @@ ANALYSIS_NODES = (
 ANALYSIS_LINKS = (
     CURRENT + f"MATCH (a:Node {{g: g}})-[r]->(b:Node) "
     f"WHERE {_valid('r')} AND {_valid('a')} AND {_valid('b')} "
+    f"AND NOT type(r) IN [{_CONTRACT_TYPES}] "
     "RETURN a.id AS from_id, type(r) AS type, b.id AS to_id, r.role AS role, "
     "r.total_value_gbp AS total_value_gbp"
 )
 """What the whole-graph analyses read (``records.ANALYSIS_*_ATTRS``), and nothing else."""
 SEARCH_ROWS = (
     CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} AND NOT n:{LABELS[NodeKind.SCENARIO]} "
+    f"AND NOT n:{LABELS[NodeKind.CONTRACT]} "
     "RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.official_name AS official_name, "
     "n.full_name AS full_name, "
     "n.council_type AS council_type, n.former_codes AS former_codes, "

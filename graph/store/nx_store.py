@@ -144,7 +144,7 @@ class NetworkXStore(GraphStore):
         wanted = (LinkKind.WITHIN, LinkKind.MEMBER_OF)
         for node_id in sorted(G):
             node: Node = G.nodes[node_id]["record"]
-            if not _valid(node, at) or node.kind is NodeKind.SCENARIO:
+            if not _valid(node, at) or node.kind in (NodeKind.SCENARIO, NodeKind.CONTRACT):
                 continue
             targets: list[Target] = []
             for _, v, kind, data in G.out_edges(node_id, keys=True, data=True):
