@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from graph.errors import LoaderError, Problem
+from loaders.contracts_finder import HEADER as CONTRACTS_FINDER_HEADER
+from loaders.contracts_finder import parse_contracts_finder
 from loaders.fetched import is_fetched_folder
 from loaders.items import Item, ParseContext
 from loaders.neighbours import looks_like_neighbours, parse_neighbours
@@ -40,6 +42,7 @@ FORMATS: dict[str, Parser] = {
     "ons-neighbours": parse_neighbours,
     "ocds": parse_ocds,
     "scenarios": parse_scenarios,
+    "contracts-finder": parse_contracts_finder,
 }
 """Every format ``partnermap load --format`` accepts."""
 
@@ -53,6 +56,7 @@ HEADERS = {
     "shared-services": {"id", "name", "category", "delivery_model", "partners"},
     "joint-procurements": {"id", "title", "category", "participants"},
     "public-bodies": {"id", "name", "body_type"},
+    "contracts-finder": set(CONTRACTS_FINDER_HEADER),
 }
 """The columns that identify each CSV format."""
 

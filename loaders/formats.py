@@ -15,4 +15,5 @@ FORMAT_NAMES = (
     "ons-neighbours",
     "ocds",
     "scenarios",
+    "contracts-finder",
 )

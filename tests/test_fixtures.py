@@ -24,7 +24,7 @@ def checksums() -> dict[str, str]:
 
 def test_every_fixture_has_its_provenance_and_checksum() -> None:
     files = fixture_files()
-    assert len(files) == 10
+    assert len(files) == 11
     sums = checksums()
     assert sorted(sums) == [p.relative_to(FIXTURES).as_posix() for p in files]
     for path in files:

@@ -1,0 +1,131 @@
+"""Contracts from Contracts Finder's CSV export: one day's real export (Hastings, Rother and
+Wealden calling off the same payment services from AllPay), bad rows refused with their line,
+one supplier under its spellings, and the same graph on both backends."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, Neo4jServer
+
+from graph import LinkKind, LoadRejected, NetworkXStore, NodeKind, open_store
+from loaders import detect_format, load_bundled, load_files
+
+EXPORT = FIXTURES / "contracts_finder" / "06022022.csv"
+HEADER = (EXPORT.read_text(encoding="utf-8").split("\n", 1)[0]) + "\n"
+EAST_SUSSEX = {"E07000062", "E07000064", "E07000065"}  # Hastings, Rother, Wealden
+
+
+def contracts_of(store: NetworkXStore, buyer: str) -> dict[str, dict[str, object]]:
+    out = {}
+    for link in store.links_of(buyer):
+        if link.kind is LinkKind.AWARDED:
+            node = store.get_node(link.to_id)
+            assert node is not None
+            out[node.id] = {**node.attrs, "valid_to": node.valid_to}
+    return out
+
+
+def test_a_days_export_loads_with_its_report(loaded: NetworkXStore) -> None:
+    assert detect_format(EXPORT) == "contracts-finder"
+    report = load_files(loaded, [EXPORT])
+    [file] = report.files
+    assert (file.rows_read, file.rows_taken, file.rejected_total) == (961, 495, 0)
+    assert file.skipped == {"buyer is not a council or a known public body": 466}
+    payments = {}
+    for council in EAST_SUSSEX:
+        found = [c for c in contracts_of(loaded, council).values() if c["notice"] == "ESPH498"]
+        assert len(found) == 1, council
+        payments[council] = found[0]
+    assert {c["end_date"] for c in payments.values()} == {"2024-02-29", "2024-05-31"}
+    assert payments["E07000064"]["value_gbp"] == 37169.9
+    assert payments["E07000064"]["valid_to"] == date(2024, 5, 31)
+    assert {c["cpv_division"] for c in payments.values()} == {"48"}
+    assert {c["category"] for c in payments.values()} == {
+        "Software package and information systems"
+    }
+    allpay = loaded.get_node("su:ch-02933191")
+    assert allpay is not None and allpay.kind is NodeKind.SUPPLIER
+    assert allpay.name == "ALLPAY LIMITED" and allpay.attrs["companies_house"] == "02933191"
+    supplied = {k.to_id for k in loaded.links_of("su:ch-02933191") if k.kind is LinkKind.SUPPLIES}
+    assert {c for c in supplied if "esph498" in c} == {
+        link.to_id for council in EAST_SUSSEX for link in loaded.links_of(council)
+        if link.kind is LinkKind.AWARDED and "esph498" in link.to_id
+    }  # fmt: skip
+    again = load_files(loaded, [EXPORT])
+    assert again.files[0].nodes["created"] == 0 and again.files[0].links["created"] == 0
+    kinds = {d["kind"] for _, d in loaded.analysis_graph(date(2023, 1, 1)).nodes(data=True)}
+    assert "contract" not in kinds and "supplier" not in kinds  # the analyses never read them
+
+
+def row(**values: str) -> str:
+    columns = [c.strip('"') for c in HEADER.strip().split(",")]
+    base = {
+        "Notice Identifier": "T-1", "Notice Type": "Contract", "Organisation Name": "Rother District Council",
+        "Status": "Awarded", "Published Date": "2022-02-06T10:00:00Z", "Title": "Test",
+        "Cpv Codes": "90511000 ", "Awarded Date": "01/02/2022", "Awarded Value": "1000",
+        "Supplier [Name|Address|Ref type|Ref Number|Is SME|Is VCSE]": "[Acme Ltd|Here|COMPANIES_HOUSE|123|Yes|No]",
+        "Contract start date": "01/03/2022", "Contract end date": "28/02/2025",
+        "OJEU Procedure Type": "Open ",
+    }  # fmt: skip
+    base.update(values)
+    return ",".join(f'"{base.get(c, "")}"' for c in columns) + "\n"
+
+
+def test_bad_rows_are_refused_with_their_line(loaded: NetworkXStore, tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        HEADER
+        + row()
+        + row(**{"Contract end date": "31/02/2025", "Notice Identifier": "T-2"})
+        + row(**{"Awarded Value": "lots", "Notice Identifier": "T-3"})
+        + row(**{"Contract start date": "01/03/2026", "Notice Identifier": "T-4"})
+        + row(Status="Open", **{"Notice Identifier": "T-5"})
+        + row()
+        + row(**{"Organisation Name": "Atlantis Council", "Notice Identifier": "T-6"}),
+        encoding="utf-8",
+    )
+    version = loaded.data_version()
+    with pytest.raises(LoadRejected) as caught:
+        load_files(loaded, [path])
+    reasons = {p.line: p.reason for p in caught.value.problems}
+    assert reasons == {
+        3: "Contract end date '31/02/2025' is not a date (dd/mm/yyyy)",
+        4: "Awarded Value 'lots' is not an amount",
+        5: "Contract end date 2025-02-28 is before its start 2026-03-01",
+    }
+    assert loaded.data_version() == version
+    report = load_files(loaded, [path], skip_invalid=True)
+    skipped = report.files[0].skipped
+    assert skipped["not an award (Status 'Open')"] == 1
+    assert skipped["repeats an earlier row (same notice, title, buyer and publication)"] == 1
+    assert skipped["buyer is not a council or a known public body"] == 1
+    acme = loaded.get_node("su:ch-00000123")  # the number zero-padded, as Companies House's
+    assert acme is not None and acme.attrs["sme"] is True
+    [contract] = [c for c in contracts_of(loaded, "E07000064").values() if c["notice"] == "T-1"]
+    assert contract["category"] == "Sewage, refuse, cleaning and environmental services"
+
+
+def test_both_backends_hold_the_same_contracts(
+    neo4j_server: Neo4jServer, bundled_home: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "store"
+    shutil.copytree(bundled_home, home)
+    neo4j_server.wipe()
+    with NetworkXStore(home) as embedded, open_store(neo4j_server.settings()) as neo:
+        load_bundled(neo)
+        load_files(embedded, [EXPORT])
+        load_files(neo, [EXPORT])
+        day = date(2023, 1, 1)
+        assert neo.stats(day) == embedded.stats(day)
+        assert neo.stats(None).nodes[NodeKind.CONTRACT] == 495
+        assert sorted(neo.links_of("su:ch-02933191"), key=lambda k: k.key) == sorted(
+            embedded.links_of("su:ch-02933191"), key=lambda k: k.key
+        )
+        assert (
+            neo.analysis_graph(day).number_of_edges()
+            == embedded.analysis_graph(day).number_of_edges()
+        )
