@@ -12,6 +12,7 @@ import pytest
 from conftest import FIXTURES, Neo4jServer
 
 from graph import LinkKind, LoadRejected, NetworkXStore, NodeKind, open_store
+from graph.analysis import ANALYSES
 from loaders import detect_format, load_bundled, load_files
 
 EXPORT = FIXTURES / "contracts_finder" / "06022022.csv"
@@ -129,3 +130,46 @@ def test_both_backends_hold_the_same_contracts(
             neo.analysis_graph(day).number_of_edges()
             == embedded.analysis_graph(day).number_of_edges()
         )
+
+
+def test_opportunities_known_answer_on_the_real_export(
+    neo4j_server: Neo4jServer, bundled_home: Path, tmp_path: Path
+) -> None:
+    """Wealden, Rother and Hastings each call off AllPay's payment services (software, CPV
+    48): Wealden's nearest opportunity is Rother, which borders it, then Hastings in East
+    Sussex; both on each backend, read around Wealden only."""
+    home = tmp_path / "store"
+    shutil.copytree(bundled_home, home)
+    spec = ANALYSES["opportunities"]
+    given = spec.arguments({"node": "E07000065"})
+    day = date(2022, 12, 1)
+    neo4j_server.wipe()
+    with NetworkXStore(home) as embedded, open_store(neo4j_server.settings()) as neo:
+        load_bundled(neo)
+        results = []
+        for store in (embedded, neo):
+            load_files(store, [EXPORT])
+            G = spec.fetch(store, day, given)
+            cumbria = [c for c in store.links_of("E10000006") if c.kind is LinkKind.AWARDED]
+            assert not any(c.to_id in G for c in cumbria)  # far away: not read
+            results.append(spec.compute(G, given))
+    embedded_result, neo4j_result = results
+    assert embedded_result == neo4j_result
+    found = {o["id"]: o for o in embedded_result["opportunities"]}
+    assert found["E07000064"]["proximity"] == "borders"
+    assert found["E07000062"]["proximity"] == "same county"
+    rother = found["E07000064"]
+    [pair] = rother["evidence"]["same_supplier"]
+    assert pair["suppliers"] == [{"id": "su:ch-02933191", "name": "ALLPAY LIMITED",
+                                  "kind": "supplier"}]  # fmt: skip
+    assert (pair["ours"]["end_date"], pair["theirs"]["end_date"]) == ("2024-02-29", "2024-05-31")
+    assert rother["breakdown"] == {"proximity_weight": 1.0, "same_supplier": 2.0,
+                                   "ending_together": 1.0}  # fmt: skip
+    assert "from ALLPAY LIMITED too" in rother["reasons"][0]
+    ids = [o["id"] for o in embedded_result["opportunities"]]
+    assert ids.index("E07000064") < ids.index("E07000062")  # nearest first
+    narrow = spec.compute(
+        spec.fetch(NetworkXStore(home), day, given), spec.arguments({"node": "E07000065",
+                                                                     "category": "90"})
+    )  # fmt: skip
+    assert all("same_supplier" not in o["evidence"] for o in narrow["opportunities"])

@@ -134,6 +134,20 @@ def show_path(r: dict[str, Any], out: TextIO) -> None:
               f"{s['to']['name']} ({s['to']['kind']})", file=out)  # fmt: skip
 
 
+def show_opportunities(r: dict[str, Any], out: TextIO) -> None:
+    node = r["node"]
+    print(f"\n{node['name']} ({node['id']}): {r['contracts']} contracts read; bodies it could "
+          "buy with, nearest first", file=out)  # fmt: skip
+    if not r["opportunities"]:
+        print("  none found: load contracts (Contracts Finder's export, notices) first", file=out)
+    for n, o in enumerate(r["opportunities"], start=1):
+        parts = ", ".join(f"{k} {v:g}" for k, v in o["breakdown"].items())
+        print(f"{n:>3}. {o['name']:<32} {o['id']:<12} {o['proximity']:<24} score {o['score']:g} "
+              f"({parts})", file=out)  # fmt: skip
+        for reason in o["reasons"]:
+            print(f"       {reason}", file=out)
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any], TextIO], None]] = {
     "clusters": show_clusters,
     "candidates": show_candidates,
@@ -141,4 +155,5 @@ RENDERERS: dict[str, Callable[[dict[str, Any], TextIO], None]] = {
     "brokers": show_brokers,
     "gaps": show_gaps,
     "path": show_path,
+    "opportunities": show_opportunities,
 }

@@ -288,6 +288,21 @@ class Path(Result):
     cost: Number | None = None
 
 
+class Opportunity(NodeRef):
+    proximity: str = Field(description="borders, same county, same combined authority, further")
+    score: Number
+    breakdown: dict[str, Number]
+    pairs: dict[str, int]
+    evidence: dict[str, list[dict[str, Any]]]
+    reasons: list[str]
+
+
+class Opportunities(Result):
+    node: NodeRef
+    contracts: int
+    opportunities: list[Opportunity]
+
+
 RESULTS: dict[str, type[Result]] = {
     "clusters": Clusters,
     "candidates": Candidates,
@@ -295,6 +310,7 @@ RESULTS: dict[str, type[Result]] = {
     "brokers": Brokers,
     "gaps": Gaps,
     "path": Path,
+    "opportunities": Opportunities,
 }
 """The response model of each analysis (``graph.analysis.ANALYSES``), by name."""
 

@@ -12,6 +12,7 @@ from graph.analysis import brokers as _brokers
 from graph.analysis import candidates as _candidates
 from graph.analysis import clusters as _clusters
 from graph.analysis import gaps as _gaps
+from graph.analysis import opportunities as _opportunities
 from graph.analysis import path as _path
 from graph.analysis import recommend as _recommend
 from graph.analysis.brokers import brokers, reach
@@ -21,6 +22,7 @@ from graph.analysis.collab import Weights, collaboration_graph
 from graph.analysis.common import node_ref, regions
 from graph.analysis.detection import METHODS
 from graph.analysis.gaps import gaps
+from graph.analysis.opportunities import opportunities
 from graph.analysis.path import path
 from graph.analysis.recommend import recommend
 from graph.analysis.spec import REQUIRED, WEIGHTS, Analysis, Param
@@ -34,6 +36,7 @@ ANALYSES: dict[str, Analysis] = {
         _brokers.SPEC,
         _gaps.SPEC,
         _path.SPEC,
+        _opportunities.SPEC,
     )
 }
 """Every analysis, declared once; the API routes, CLI subcommands and map views come from it."""
@@ -52,6 +55,7 @@ __all__ = [
     "collaboration_graph",
     "gaps",
     "node_ref",
+    "opportunities",
     "path",
     "reach",
     "recommend",
