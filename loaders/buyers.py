@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.model import Link, LinkKind, Node, NodeKind
+from graph.model import Link, LinkKind, Node, NodeKind, merged_node
 from graph.store.base import GraphStore
 from loaders.registers import register_bodies
 from loaders.resolve import Resolution, Resolver, names_file, read_variants
@@ -262,9 +262,11 @@ def resolver_for(
     (``registers``) the bundled registers' public bodies that are not stored yet, listed in
     the resolver's ``unstored``; ``successors`` (``successors_in``) places names of councils
     that no longer existed on a notice's day as their successors."""
-    stored = list(nodes)
+    register = {b.id: b for b in register_bodies()} if registers else {}
+    # a register body stored by a partnership file keeps the register's aliases for placing
+    stored = [merged_node(register[n.id], n) if n.id in register else n for n in nodes]
     known = {n.id for n in stored}
-    extra = [b for b in register_bodies() if b.id not in known] if registers else []
+    extra = [b for b in register.values() if b.id not in known]
     resolver = Resolver.build([*stored, *extra], read_variants(names_file()), kinds=PARTNER_KINDS)
     resolver.unstored = {b.id for b in extra}
     resolver.successors = successors

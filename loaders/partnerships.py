@@ -34,6 +34,7 @@ from graph.model import (
 )
 from loaders.items import Item, ParseContext
 from loaders.plain import BadValue, choice, day, number, parse_table
+from loaders.registers import register_body
 
 VERIFIED = ("yes", "partial", "no")
 EVIDENCE = ("source_url", "verified", "note")
@@ -238,9 +239,9 @@ def _savings(row: dict[str, str], context: ParseContext) -> dict[str, Scalar]:
 
 def _public_body(row: dict[str, str], context: ParseContext) -> tuple[Node | Link, ...]:
     node_id = _own_id(row["id"], NodeKind.PUBLIC_BODY)
-    attrs: dict[str, Scalar] = {
-        "body_type": str(choice(PublicBodyType, row["body_type"], "body_type"))
-    }
+    registered = register_body(node_id)  # a body of the registers keeps what they say of it
+    attrs: dict[str, Scalar] = dict(registered.attrs) if registered is not None else {}
+    attrs["body_type"] = str(choice(PublicBodyType, row["body_type"], "body_type"))
     return (_node(node_id, NodeKind.PUBLIC_BODY, row, attrs=attrs, context=context),)
 
 

@@ -21,6 +21,16 @@ def register_file() -> Path:
         return Path(path)
 
 
+def register_body(node_id: str) -> Node | None:
+    """The register's body with this id, if it has one."""
+    return _by_id().get(node_id)
+
+
+@cache
+def _by_id() -> dict[str, Node]:
+    return {b.id: b for b in register_bodies()}
+
+
 @cache
 def register_bodies() -> tuple[Node, ...]:
     """Every body in the bundled register, as a ``public_body`` node (not stored)."""

@@ -191,14 +191,14 @@ def uk(bundled_home: Path) -> nx.MultiDiGraph[str]:
 def test_councils_in_one_joint_waste_arrangement_are_not_recommended_to_each_other(
     uk: nx.MultiDiGraph[str],
 ) -> None:
-    greater_manchester_waste = [
-        u for u, _, key in uk.in_edges("jp:greater-manchester-waste-pfi", keys=True)
-        if key == "participates_in" and u.startswith("E08")
+    south_london = [  # Croydon, Kingston, Merton and Sutton's collection contract
+        u for u, _, key in uk.in_edges("jp:slwp-veolia-collection-street-cleansing", keys=True)
+        if key == "participates_in" and u.startswith("E09")
     ]  # fmt: skip
-    assert len(greater_manchester_waste) == 9
-    for council in greater_manchester_waste:
+    assert len(south_london) == 4
+    for council in south_london:
         recommended = {r["id"] for r in A.recommend(uk, council, top=50)["recommendations"]}
-        assert not recommended & set(greater_manchester_waste), council
+        assert not recommended & set(south_london), council
 
 
 def test_uk_clusters_and_candidates_make_sense(uk: nx.MultiDiGraph[str]) -> None:

@@ -51,7 +51,7 @@ def test_show_unknown_id_suggests(loaded_home: Path) -> None:
     result = run_cli(loaded_home, "show", "sheffield")
     assert result.returncode == 1
     assert "no node with id 'sheffield'" in result.stderr
-    assert "did you mean E08000039 (Sheffield)?" in result.stderr
+    assert "did you mean E08000039 (Sheffield)" in result.stderr
     by_old_code = run_cli(loaded_home, "show", "E08000019")
     assert "E08000039 (Sheffield)" in by_old_code.stderr
 

@@ -59,10 +59,11 @@ def get(client: TestClient, url: str, **params: Any) -> Any:
 
 def test_three_calls_answer_who_works_with_whom(api: TestClient) -> None:
     """Which councils does Leeds work with, through what, and who should it work with next."""
-    (leeds,) = get(api, "/nodes", q="leeds city council")["items"]
+    leeds = get(api, "/nodes", q="leeds city council")["items"][0]
     assert leeds["id"] == "E08000035"
     partnerships = get(api, f"/nodes/{leeds['id']}/partnerships")
-    (wyjs,) = partnerships["shared_services"]
+    services = {s["id"]: s for s in partnerships["shared_services"]}
+    wyjs = services["ss:west-yorkshire-joint-services"]
     assert wyjs["id"] == "ss:west-yorkshire-joint-services"
     assert {p["id"] for p in wyjs["partners"]} == {
         "E08000032",
@@ -194,9 +195,8 @@ def test_writes_need_the_key(tmp_path: Path) -> None:
         service = c.post("/load", params={"filename": "services.csv"}, content=SERVICE,
                          headers={"X-API-Key": KEY})  # fmt: skip
         assert service.status_code == 200
-        assert (
-            get(c, "/nodes/E06000001/partnerships")["shared_services"][0]["id"] == "ss:tees-legal"
-        )
+        services = get(c, "/nodes/E06000001/partnerships")["shared_services"]
+        assert "ss:tees-legal" in {s["id"] for s in services}
         version = get(c, "/health")["data_version"]
         bad = c.post("/load", params={"filename": "bad.csv"}, content="id,kind,name\nE99000001,council,X\n",
                      headers={"X-API-Key": KEY})  # fmt: skip

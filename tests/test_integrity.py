@@ -13,7 +13,8 @@ from graph import LinkKind, NetworkXStore, NodeKind
 from loaders import bundled_dir
 
 PARTNERSHIPS = bundled_dir() / "partnerships"
-TODAY = date.today()
+TODAY = date(2026, 12, 1)
+"""The day coverage is measured on (fixed: arrangements end, and the data is dated)."""
 
 
 def rows(name: str) -> list[dict[str, str]]:

@@ -154,8 +154,9 @@ def test_the_explorer_finds_a_council_and_shows_its_map(browser: Any, live: str)
     assert "YPO" in pbos and "CCS" in pbos and "YPO 1140" in pbos
     assert "North Yorkshire" in w.page.text_content("#next")
     map_frame = next(f for f in w.page.frames if "/maps/nodes/E08000035" in f.url)
-    # Leeds, its 4 neighbours, West Yorkshire Joint Services and CA, and CCS, YPO and SCAPE
-    assert w.drawn(map_frame) == 10
+    # Leeds, its 4 neighbours, West Yorkshire Joint Services, One Adoption West Yorkshire, the
+    # West Yorkshire legal services agreement and CA, and CCS, YPO and SCAPE
+    assert w.drawn(map_frame) == 12
     assert map_frame.evaluate("window.partnermap.nodes.get('E08000035').name") == "Leeds"
     ARTEFACTS.mkdir(exist_ok=True)
     w.page.screenshot(path=str(ARTEFACTS / "explorer.png"))

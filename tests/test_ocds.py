@@ -63,8 +63,11 @@ def test_scottish_joint_procurements(loaded: NetworkXStore) -> None:
     grampian = loaded.get_node("pb:nhs-s08000020")
     assert grampian is not None and grampian.kind is NodeKind.PUBLIC_BODY
     assert (grampian.name, grampian.attrs["body_type"]) == ("Grampian NHS Board", "nhs")
-    assert grampian.attrs["register"] == "ons-hb-2019"
-    assert [str(s) for s in grampian.sources] == [
+    assert grampian.attrs["register"] == "ons-hb-2019"  # a bundled partner, as its register says
+    assert [str(s) for s in grampian.sources] == ["partnermap-partnerships@2026-11"]
+    lanarkshire = loaded.get_node("pb:nhs-s08000032")  # a register body the notices brought in
+    assert lanarkshire is not None and lanarkshire.attrs["register"] == "ons-hb-2019"
+    assert [str(s) for s in lanarkshire.sources] == [
         "partnermap-public-body-registers@2026-12",
         "public_contracts_scotland_2019-03_to_04_releases.jsonl@2019",
     ]

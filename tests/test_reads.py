@@ -92,7 +92,8 @@ def test_recommendations_from_their_part_of_the_graph(store: NetworkXStore) -> N
             for node in organisations:
                 arguments = spec.arguments({"node": node, "weights": weights, "top": 100})
                 part = spec.fetch(store, day, arguments)
-                assert part.number_of_nodes() < G.number_of_nodes() / 5
+                # two steps out: a London borough's reaches its pan-London arrangements' members
+                assert part.number_of_nodes() < G.number_of_nodes() / 3
                 assert spec.compute(part, arguments) == spec.compute(G, arguments), node
                 checked += 1
     assert checked > 1500
@@ -123,7 +124,7 @@ def test_partnerships_from_their_part_of_the_graph(store: NetworkXStore) -> None
                 partnerships(G, node)
             ), node
     leeds = partnerships(partnerships_graph(store, "E08000035", DAYS[0]), "E08000035")
-    (wyjs,) = leeds["shared_services"]
+    [wyjs] = [s for s in leeds["shared_services"] if s["id"] == "ss:west-yorkshire-joint-services"]
     assert len(wyjs["partners"]) == 4
 
 

@@ -45,7 +45,8 @@ def test_a_full_name_finds_that_node_alone(
     assert ids(rows, variants, "Hull City Council") == ["E06000010"]  # a name variant
     assert ids(rows, variants, "Kingston Upon Hull UA") == ["E06000010"]
     assert ids(rows, variants, "Barking & Dagenham") == ["E09000002"]  # "&" is "and"
-    assert ids(rows, variants, "St Helens") == ["E08000013"]  # St. Helens
+    st_helens = ids(rows, variants, "St Helens")  # St. Helens, then arrangements naming it
+    assert st_helens[0] == "E08000013" and all(i.startswith("ss:") for i in st_helens[1:])
     assert ids(rows, variants, "Scotland Excel") == ["bo:scotland-excel"]
     assert ids(rows, variants, "no such place") == []
 
@@ -53,7 +54,7 @@ def test_a_full_name_finds_that_node_alone(
 def test_words_in_any_order_and_prefixes(
     rows: list[SearchRow], variants: dict[str, list[str]]
 ) -> None:
-    assert ids(rows, variants, "north york") == ["E06000065", "E47000012"]
+    assert ids(rows, variants, "north york")[:2] == ["E06000065", "E47000012"]
     assert ids(rows, variants, "Yorkshire North")[0] == "E06000065"
     assert ids(rows, variants, "york north")[0] == "E06000065"
     assert ids(rows, variants, "Leicesters")[0] == "E10000018"  # Leicestershire
@@ -66,7 +67,7 @@ def test_words_in_any_order_and_prefixes(
 
 def test_small_typos(rows: list[SearchRow], variants: dict[str, list[str]]) -> None:
     # Lancashire the county, then Lancashire the combined county authority (same name: by id)
-    assert ids(rows, variants, "Lancashre") == ["E10000017", "E47000018", "E07000127"]
+    assert ids(rows, variants, "Lancashre")[:3] == ["E10000017", "E47000018", "E07000127"]
     assert ids(rows, variants, "Manchestr")[:2] == ["E08000003", "E47000001"]
     assert ids(rows, variants, "Leeds Citty Council") == ["E08000035"]
     assert ids(rows, variants, "Nottinghmshire")[0] == "E10000024"
@@ -91,8 +92,8 @@ def test_arrangements_by_what_people_call_them(
     assert ids(rows, variants, "East Kent Services")[0] == "ss:east-kent-services"
     assert ids(rows, variants, "3C Shared Services")[0] == "ss:3c-ict"
     assert ids(rows, variants, "3c ict")[0] == "ss:3c-ict"
-    waste = ids(rows, variants, "east kent waste")
-    assert waste[0] == "ss:east-kent-waste-partnership"
+    waste = ids(rows, variants, "east kent waste")  # the partnership's agreements ended in 2021
+    assert waste[0] == "jp:east-kent-dover-shepway-waste-collection"  # its contract goes on
 
 
 def test_the_filters_are_those_of_search_nodes(store: NetworkXStore, rows: list[SearchRow]) -> None:
@@ -134,14 +135,14 @@ def test_filters_and_a_query_together(
 def test_items_keep_the_shape_of_search_nodes(
     rows: list[SearchRow], variants: dict[str, list[str]]
 ) -> None:
-    (leeds,) = search(rows, variants, q="leeds city council")
+    leeds = search(rows, variants, q="leeds city council")[0]
     assert leeds == {"id": "E08000035", "name": "Leeds", "kind": "council",
                      "official_name": "Leeds City Council",
                      "council_type": "metropolitan_district"}  # fmt: skip
     barnsley = search(rows, variants, q="Barnsley")
     assert barnsley[0]["former_codes"] == "E08000016"
     assert barnsley[1]["id"] == "jp:bdr-waste-pfi"  # Barnsley, Doncaster and Rotherham ...
-    (ccs,) = search(rows, variants, q="CCS")
+    ccs = search(rows, variants, q="CCS")[0]
     assert ccs == {"id": "bo:ccs", "name": "CCS", "kind": "buying_organisation",
                    "full_name": "Crown Commercial Service"}  # fmt: skip
     with pytest.raises(InvalidInput, match="unknown kind 'county'"):
@@ -161,7 +162,7 @@ def test_an_unknown_id_gets_the_closest_nodes(store: NetworkXStore) -> None:
     assert typed.value.hint.startswith("did you mean E06000065 (North Yorkshire), ")
     with pytest.raises(NotFound) as ended:
         node_with_links(store, "cumbria")  # abolished in 2023: suggested all the same
-    assert ended.value.hint == "did you mean E10000006 (Cumbria), ca:cumbria (Cumbria)?"
+    assert ended.value.hint.startswith("did you mean E10000006 (Cumbria), ca:cumbria (Cumbria)")
     with pytest.raises(NotFound) as nothing:
         node_with_links(store, "xyzzy")
     assert nothing.value.hint.startswith("ids are GSS codes")
