@@ -1,6 +1,6 @@
 """Scenarios read from a store and judged: the list, one report, a comparison, the graph as if
-one had happened. The CLI and the API call these with a way to get the graph of a day (the API
-caches it), so both answer alike.
+one had happened, and the expiry calendar of an area or a scenario's councils. The CLI and the
+API call these with a way to get the graph of a day (the API caches it), so both answer alike.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from graph.analysis.apply import applied, changes
+from graph.analysis.expiries import area_councils, expiries, expiries_graph
 from graph.analysis.scenarios import PARAMS, comparison, scenario_report
 from graph.analysis.spec import Analysis
 from graph.errors import InvalidInput
@@ -87,3 +88,48 @@ def applied_graph(
     G = graph_at(day)
     H = applied(G, scenario)
     return day, H, changes(G, H, scenario)
+
+
+def scenario_councils(store: GraphStore, scenario: Scenario, at: date | None) -> list[str]:
+    """The councils a scenario replaces or divides, and those of its strategic authorities
+    (a member county with its districts)."""
+    named = set(scenario.abolished)
+    new = {c.id for c in scenario.new_councils}
+    for council in scenario.new_councils:
+        named |= set(council.predecessors) | {p.id for p in council.parts}
+    for authority in scenario.strategic_authorities:
+        for member in authority.members:
+            if member not in new:
+                named |= set(area_councils(store, member, at))
+    return sorted(named)
+
+
+def calendar(
+    store: GraphStore,
+    *,
+    area: str | None = None,
+    scenario: Scenario | None = None,
+    councils: list[str] | None = None,
+    at: date | None = None,
+    months: int = 6,
+) -> dict[str, Any]:
+    """The expiry calendar of an area, a scenario's councils (with its vesting day), or a
+    list of councils (``graph.analysis.expiries``)."""
+    given = [x for x in (area, scenario, councils) if x]
+    if len(given) != 1:
+        raise InvalidInput("give one of an area, a scenario or a list of councils")
+    if not 1 <= months <= 120:
+        raise InvalidInput(f"months must be 1 to 120 (got {months})")
+    day = at or date.today()
+    vesting = None
+    if area is not None:
+        chosen = area_councils(store, area, day)
+    elif scenario is not None:
+        chosen = scenario_councils(store, scenario, day)
+        vesting = min((c.vesting for c in scenario.new_councils if c.vesting), default=None)
+    else:
+        chosen = sorted(set(councils or []))
+    G = expiries_graph(store, chosen)
+    result = expiries(G, chosen, at=day, months=months, vesting=vesting)
+    where = {"area": area} if area else {"scenario": scenario.id} if scenario else {}
+    return {**where, **result}

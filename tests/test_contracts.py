@@ -4,15 +4,21 @@ one supplier under its spellings, and the same graph on both backends."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, Neo4jServer
+from conftest import FIXTURES, Neo4jServer, run_cli
+from fastapi.testclient import TestClient
 
-from graph import LinkKind, LoadRejected, NetworkXStore, NodeKind, open_store
+from api.http import create_app
+from graph import LinkKind, LoadRejected, NetworkXStore, NodeKind, NotFound, Settings, open_store
 from graph.analysis import ANALYSES
+from graph.what_if import calendar, scenarios_named
+from visualise.timeline import timeline_html
 from loaders import detect_format, load_bundled, load_files
 
 EXPORT = FIXTURES / "contracts_finder" / "06022022.csv"
@@ -173,3 +179,76 @@ def test_opportunities_known_answer_on_the_real_export(
                                                                      "category": "90"})
     )  # fmt: skip
     assert all("same_supplier" not in o["evidence"] for o in narrow["opportunities"])
+
+
+EAST_SUSSEX_SCENARIO = {
+    "id": "test-east-sussex-one-unitary", "name": "East Sussex: one unitary (a test's own)",
+    "kind": "reorganisation", "status": "proposed", "source_url": "https://example.org/test",
+    "verified": "no", "area": "E10000011",
+    "new_councils": [{"id": "new:east-sussex", "name": "East Sussex unitary",
+                      "vesting": "2024-04-01", "predecessors": [
+                          "E07000061", "E07000062", "E07000063", "E07000064", "E07000065"]}],
+    "abolished": ["E10000011", "E07000061", "E07000062", "E07000063", "E07000064", "E07000065"],
+}  # fmt: skip
+
+
+def test_expiry_calendar_of_an_area_and_of_a_scenario(
+    loaded: NetworkXStore, tmp_path: Path
+) -> None:
+    """East Sussex's contracts in the real export: the three districts' AllPay payment
+    services, ending between 29 Feb and 31 May 2024, are one group; on a vesting day of
+    1 April 2024 only Rother's is still running."""
+    scenario_file = tmp_path / "east-sussex.json"
+    scenario_file.write_text(json.dumps(EAST_SUSSEX_SCENARIO), encoding="utf-8")
+    load_files(loaded, [EXPORT, scenario_file])
+    day = date(2022, 12, 1)
+    area = calendar(loaded, area="E10000011", at=day)
+    assert {c["id"] for c in area["councils"]} == {
+        "E10000011",
+        "E07000061",
+        "E07000063",
+        *EAST_SUSSEX,
+    }
+    software = next(c for c in area["categories"] if c["division"] == "48")
+    [group] = [g for g in software["groups"] if {c["id"] for c in g["councils"]} == EAST_SUSSEX]
+    assert (group["from"], group["to"]) == ("2024-02-29", "2024-05-31")
+    assert all(k["end_date"] >= "2022-12-01" for c in area["categories"] for k in c["contracts"])
+    assert area["contracts"] == sum(len(c["contracts"]) for c in area["categories"])
+    [scenario] = scenarios_named(loaded, ["test-east-sussex-one-unitary"])
+    merged = calendar(loaded, scenario=scenario, at=day)
+    assert merged["parameters"]["vesting"] == "2024-04-01"
+    payments = {k["buyers"][0]["id"]: k["live_on_vesting"]
+                for c in merged["categories"] for k in c["contracts"] if "ESPH498" in k["name"]}  # fmt: skip
+    assert payments == {"E07000062": False, "E07000064": True, "E07000065": False}
+    assert merged["live_on_vesting"]["contracts"] == sum(
+        1 for c in merged["categories"] for k in c["contracts"] if k["live_on_vesting"]
+    )
+    page = timeline_html(merged, "East Sussex")
+    dated = sum(1 for c in merged["categories"] for k in c["contracts"] if k["end_date"])
+    assert page.count('class="contract"') == dated and 'class="vesting"' in page
+    assert "default-src 'none'" in page  # no request leaves the page
+    assert not re.search(r"(src|href)=", page)
+    with pytest.raises(NotFound, match="no council or combined authority"):
+        calendar(loaded, area="ss:orbis", at=day)
+
+
+def test_expiries_from_the_cli_and_the_api(loaded_home: Path, tmp_path: Path) -> None:
+    assert run_cli(loaded_home, "load", str(EXPORT)).returncode == 0
+    text = run_cli(loaded_home, "expiries", "--area", "E10000011", "--at", "2022-12-01",
+                   "--out", str(tmp_path / "t.html"))  # fmt: skip
+    assert text.returncode == 0, text.stderr
+    assert (
+        "together: 3 contracts of 3 councils end between 2024-02-29 and 2024-05-31" in text.stdout
+    )
+    assert (tmp_path / "t.html").read_text(encoding="utf-8").count('class="contract"') > 3
+    with TestClient(create_app(Settings(home=loaded_home))) as api:
+        area = api.get("/areas/E10000011/expiries", params={"at": "2022-12-01"})
+        assert area.status_code == 200 and area.json()["contracts"] > 3
+        chart = api.get("/areas/E10000011/expiries/timeline", params={"at": "2022-12-01"})
+        assert chart.status_code == 200 and chart.text.count('class="contract"') > 3
+        group = api.get("/expiries", params={"councils": ["E07000064", "E07000065"],
+                                              "at": "2022-12-01"})  # fmt: skip
+        assert {c["id"] for c in group.json()["councils"]} == {"E07000064", "E07000065"}
+        assert api.get("/areas/nowhere/expiries").status_code == 404
+        opportunities = api.get("/nodes/E07000065/opportunities", params={"at": "2022-12-01"})
+        assert opportunities.json()["opportunities"][0]["id"] == "E07000064"

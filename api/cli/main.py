@@ -17,6 +17,7 @@ from typing import Any
 
 from api.cli import commands, fetch
 from api.cli.analyses import add_analysis_commands, add_map_command
+from api.cli.contracts import add_contract_commands
 from api.cli.resolve import add_resolve_command
 from api.cli.scenarios import add_scenario_commands
 from graph import LoadRejected, PartnermapError
@@ -119,6 +120,7 @@ def parser() -> argparse.ArgumentParser:
     add_map_command(subs)
     add_resolve_command(subs)
     add_scenario_commands(subs)
+    add_contract_commands(subs)
     fetch.add_parser(subs)
 
     serve = subs.add_parser("serve", help="serve the HTTP API")

@@ -373,3 +373,13 @@ class AppliedScenario(Open):
     nodes_after: dict[str, int]
     replaced: list[dict[str, Any]]
     added: list[dict[str, Any]]
+
+
+class Calendar(Open):
+    as_at: str
+    parameters: dict[str, Any]
+    councils: list[NodeRef]
+    contracts: int
+    value_gbp: Number
+    by_year: dict[str, dict[str, Number]]
+    categories: list[dict[str, Any]]

@@ -2,6 +2,7 @@
 
 from api.http.routes import (
     analyses,
+    contracts,
     exports,
     graph,
     maps,
@@ -12,6 +13,6 @@ from api.http.routes import (
 )
 
 ROUTERS = (graph.router, nodes.router, resolve.router, analyses.router, scenarios.router,
-           exports.router, maps.router, writes.router)  # fmt: skip
+           contracts.router, exports.router, maps.router, writes.router)  # fmt: skip
 
 __all__ = ["ROUTERS"]
