@@ -18,8 +18,8 @@ from api.http import create_app
 from graph import LinkKind, LoadRejected, NetworkXStore, NodeKind, NotFound, Settings, open_store
 from graph.analysis import ANALYSES
 from graph.what_if import calendar, scenarios_named
-from visualise.timeline import timeline_html
 from loaders import detect_format, load_bundled, load_files
+from visualise.timeline import timeline_html
 
 EXPORT = FIXTURES / "contracts_finder" / "06022022.csv"
 HEADER = (EXPORT.read_text(encoding="utf-8").split("\n", 1)[0]) + "\n"
