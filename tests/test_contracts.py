@@ -172,6 +172,10 @@ def test_opportunities_known_answer_on_the_real_export(
     assert rother["breakdown"] == {"proximity_weight": 1.0, "same_supplier": 2.0,
                                    "ending_together": 1.0}  # fmt: skip
     assert "from ALLPAY LIMITED too" in rother["reasons"][0]
+    # a framework its county calls off and it does not (CCS, in this day's export)
+    [ccs] = [f for f in embedded_result["neighbours_frameworks"] if f["id"] == "bo:ccs"]
+    assert ccs["used_by"] == [{"id": "E10000011", "name": "East Sussex", "kind": "council",
+                               "proximity": "same county"}]  # fmt: skip
     ids = [o["id"] for o in embedded_result["opportunities"]]
     assert ids.index("E07000064") < ids.index("E07000062")  # nearest first
     narrow = spec.compute(

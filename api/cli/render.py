@@ -146,6 +146,14 @@ def show_opportunities(r: dict[str, Any], out: TextIO) -> None:
               f"({parts})", file=out)  # fmt: skip
         for reason in o["reasons"]:
             print(f"       {reason}", file=out)
+    frameworks = r["neighbours_frameworks"]
+    if frameworks:
+        print("\nbuying organisations its neighbours use and it does not:", file=out)
+    for f in frameworks[:10]:
+        who = ", ".join(f"{u['name']} ({u['proximity']})" for u in f["used_by"][:4])
+        refs = f" [{', '.join(f['frameworks'][:4])}]" if f["frameworks"] else ""
+        print(f"  {f['name']}{refs}: {f['notices']} call-offs, £{f['value_gbp']:,.0f}, by {who}",
+              file=out)  # fmt: skip
 
 
 RENDERERS: dict[str, Callable[[dict[str, Any], TextIO], None]] = {

@@ -301,6 +301,7 @@ class Opportunities(Result):
     node: NodeRef
     contracts: int
     opportunities: list[Opportunity]
+    neighbours_frameworks: list[dict[str, Any]]
 
 
 RESULTS: dict[str, type[Result]] = {

@@ -10,6 +10,7 @@ never every contract.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +35,9 @@ CONTRACT_LINKS = frozenset({LinkKind.AWARDED, LinkKind.SUPPLIES, LinkKind.CALLED
 PROXIMITY = {"borders": 1.0, "same county": 0.8, "same combined authority": 0.6, "further": 0.3}
 """How near another body is, and the weight that nearness gives its evidence."""
 EVIDENCE_WEIGHT = {"same_supplier": 2.0, "ending_together": 1.0, "same_framework": 0.5}
-"""Each pair of contracts' weight in the score, by what the two share."""
+"""The weight of what two contracts share; ``n`` pairs of a kind count ``weight * log2(1 + n)``,
+so one shared supplier is not outweighed by many contracts of a large council that merely end
+in the same year."""
 MAX_PAIRS = 5
 """Pairs of contracts listed per body and kind (all are counted)."""
 
@@ -60,7 +63,8 @@ def opportunities_graph(
     theirs = store.neighbourhood(sorted(near), 2, at, kinds=CONTRACT_LINKS)
     mine = store.neighbourhood([node], 4, at, kinds={LinkKind.AWARDED, LinkKind.SUPPLIES})
     geography = store.neighbourhood(sorted(near), 0, at)
-    return nx.compose_all([geography, own, theirs, mine])
+    frameworks = store.neighbourhood(sorted(near | {node}), 1, at, kinds={LinkKind.BUYS_THROUGH})
+    return nx.compose_all([geography, own, theirs, mine, frameworks])
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +106,8 @@ def opportunities(
         ``parameters``, ``node``, ``contracts`` (how many of its own were read) and
         ``opportunities``: each body with ``proximity``, ``score`` and its ``breakdown``,
         ``evidence`` (pairs of contracts: ``same_supplier``, ``ending_together``,
-        ``same_framework``) and ``reasons``.
+        ``same_framework``) and ``reasons``; and ``neighbours_frameworks``: the buying
+        organisations near bodies use and it does not (frameworks it could call off too).
     """
     check_node(G, node)
     mine = [c for c in _contracts_of(G, node) if _wanted(c, category)]
@@ -135,7 +140,7 @@ def opportunities(
     for body, evidence in found.items():
         where = nearness.get(body, "further")
         counts = {k: len(v) for k, v in evidence.items()}
-        parts = {k: round(EVIDENCE_WEIGHT[k] * n, 3) for k, n in counts.items()}
+        parts = {k: round(EVIDENCE_WEIGHT[k] * math.log2(1 + n), 3) for k, n in counts.items()}
         score = PROXIMITY[where] * sum(parts.values())
         ranked.append({
             **node_ref(G, body),
@@ -153,7 +158,35 @@ def opportunities(
         "node": node_ref(G, node),
         "contracts": len(mine),
         "opportunities": ranked[:top],
+        "neighbours_frameworks": _neighbours_frameworks(G, node, nearness),
     }
+
+
+def _neighbours_frameworks(
+    G: nx.MultiDiGraph[str], node: str, nearness: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The buying organisations (and their frameworks) that bodies near ``node`` buy through
+    and it does not: frameworks it could call off too, with who uses them and how much."""
+    key = str(LinkKind.BUYS_THROUGH)
+    own = {v for _, v, k in G.out_edges(node, keys=True) if k == key}
+    used: dict[str, dict[str, Any]] = {}
+    for body in sorted(nearness):
+        for _, bo, k, data in G.out_edges(body, keys=True, data=True):
+            if k != key or bo in own:
+                continue
+            entry = used.setdefault(bo, {**node_ref(G, bo), "used_by": [], "frameworks": set(),
+                                         "notices": 0, "value_gbp": 0.0})  # fmt: skip
+            entry["used_by"].append({**node_ref(G, body), "proximity": nearness[body]})
+            entry["frameworks"] |= {f for f in str(data.get("frameworks") or "").split(";") if f}
+            entry["notices"] += int(data.get("notices") or 0)
+            entry["value_gbp"] += float(data.get("total_value_gbp") or 0)
+    out = []
+    for entry in used.values():
+        entry["frameworks"] = sorted(entry["frameworks"])
+        entry["value_gbp"] = round(entry["value_gbp"], 2)
+        out.append(entry)
+    out.sort(key=lambda e: (-len(e["used_by"]), -e["notices"], e["id"]))
+    return out
 
 
 def _contracts_of(G: nx.MultiDiGraph[str], body: str) -> list[_Contract]:
