@@ -20,9 +20,8 @@ import csv
 import math
 import re
 import sys
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from loaders.buyers import place
 from loaders.frameworks import Use, framework_refs, named_pbos, use_link
 from loaders.items import Item, ParseContext, Reject, Row, Skip
 from loaders.resolve import Resolver
+from loaders.suppliers import Suppliers
 from loaders.tables import UTF8_HINT, check_readable
 
 SUPPLIER_COLUMN = "Supplier [Name|Address|Ref type|Ref Number|Is SME|Is VCSE]"
@@ -43,7 +43,6 @@ CALL_OFFS = {
 }
 SUPPLIER = re.compile(r"\[([^\[\]]*)\]")
 NOT_A_NAME = re.compile(r"[^a-z0-9]+")
-LEGAL_FORMS = re.compile(r"\b(limited|ltd|plc|llp|llc|inc|the|uk|group|co|company)\b")
 
 
 def looks_like_contracts_finder(header: list[str]) -> bool:
@@ -51,19 +50,11 @@ def looks_like_contracts_finder(header: list[str]) -> bool:
 
 
 @dataclass(slots=True)
-class _Supplier:
-    names: Counter[str] = field(default_factory=Counter)
-    companies_house: str | None = None
-    charity: str | None = None
-    sme: bool = False
-
-
-@dataclass(slots=True)
 class _State:
     resolver: Resolver
     seen: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
     ids: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    suppliers: dict[str, _Supplier] = field(default_factory=dict)
+    suppliers: Suppliers = field(default_factory=Suppliers)
     uses: dict[tuple[str, str], Use] = field(default_factory=dict)
     bodies: set[str] = field(default_factory=set)
 
@@ -153,33 +144,19 @@ def _row(state: _State, context: ParseContext, line: int, row: dict[str, str]) -
 
 def _suppliers(state: _State, text: str) -> list[str]:
     """The supplier ids of a row's supplier field (``[name|address|ref type|ref|SME|VCSE]``,
-    one bracket per supplier), each remembered with its spellings."""
+    one bracket per supplier)."""
     out = []
     for group in SUPPLIER.findall(text):
         parts = [p.strip() for p in group.split("|")]
-        name = " ".join(parts[0].split()) if parts else ""
-        if not name:
-            continue
         ref_type, number = (parts[2], parts[3]) if len(parts) >= 4 else ("", "")
-        number = "".join(number.split()).upper()
-        if ref_type == "COMPANIES_HOUSE" and number:
-            number = number.zfill(8) if number.isdigit() else number
-            supplier_id = f"su:ch-{number.lower()}"
-        elif ref_type == "CHARITY_COMMISSION" and number:
-            supplier_id = f"su:cc-{number.lower()}"
-        else:
-            slug = NOT_A_NAME.sub("-", LEGAL_FORMS.sub(" ", name.casefold())).strip("-")
-            if not slug:
-                continue
-            supplier_id = f"su:{slug[:150]}"
-        known = state.suppliers.setdefault(supplier_id, _Supplier())
-        known.names[name] += 1
-        if supplier_id.startswith("su:ch-"):
-            known.companies_house = number
-        elif supplier_id.startswith("su:cc-"):
-            known.charity = number
-        known.sme = known.sme or (len(parts) >= 5 and parts[4].casefold() == "yes")
-        out.append(supplier_id)
+        supplier_id = state.suppliers.add(
+            parts[0] if parts else "",
+            companies_house=number if ref_type == "COMPANIES_HOUSE" else "",
+            charity=number if ref_type == "CHARITY_COMMISSION" else "",
+            sme=len(parts) >= 5 and parts[4].casefold() == "yes",
+        )
+        if supplier_id is not None:
+            out.append(supplier_id)
     return list(dict.fromkeys(out))
 
 
@@ -232,20 +209,10 @@ def _amount(text: str) -> float | None:
 
 
 def _aggregates(state: _State, context: ParseContext) -> Iterator[Item]:
-    source = (context.source,)
     for body in sorted(state.bodies):
-        yield Row(None, (state.resolver.nodes[body],), counted=False)
-    for supplier_id, known in sorted(state.suppliers.items()):
-        name, _ = known.names.most_common(1)[0]
-        attrs: dict[str, Scalar] = {"sme": known.sme}
-        if len(known.names) > 1:
-            attrs["other_names"] = ";".join(sorted(set(known.names) - {name}))
-        if known.companies_house:
-            attrs["companies_house"] = known.companies_house
-        if known.charity:
-            attrs["charity_number"] = known.charity
-        node = Node(id=supplier_id, kind=NodeKind.SUPPLIER, name=name, attrs=attrs,
-                    sources=source)  # fmt: skip
+        node = state.resolver.nodes[body]
+        yield Row(None, (replace(node, sources=(*node.sources, context.source)),), counted=False)
+    for node in state.suppliers.nodes(context.source):
         yield Row(None, (node,), counted=False)
     for (buyer, organisation), use in sorted(state.uses.items()):
         yield Row(None, (use_link(buyer, organisation, use, context.source),), counted=False)
