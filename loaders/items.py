@@ -53,6 +53,9 @@ class ParseContext:
     """The vintage to record where the file does not say."""
     resolver: Callable[[], Resolver]
     """The name resolver over the store and what this load has read so far (built on demand)."""
+    contracts: bool = True
+    """Whether notices' awards are loaded as contracts (the partnership evidence alone when
+    not: joint procurements and buying-organisation use)."""
 
     @property
     def source(self) -> Source:

@@ -58,6 +58,7 @@ def load_files(
     vintage: str | None = None,
     skip_invalid: bool = False,
     progress: LoadProgress | None = None,
+    contracts: bool = True,
 ) -> LoadReport:
     """Load ``paths`` into ``store`` in one all-or-nothing write and report what happened.
 
@@ -93,6 +94,7 @@ def load_files(
             source.dataset or dataset or path.name,
             source.vintage or vintage or vintage_from_name(path),
             resolver,
+            contracts,
         )
         with watching(progress, path):
             for item in FORMATS[name](path, context):

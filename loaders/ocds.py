@@ -32,6 +32,7 @@ from loaders.buyers import Placement
 from loaders.buyers import place as place_name
 from loaders.frameworks import Use, framework_refs, named_pbos, use_link
 from loaders.items import Item, ParseContext, Row, Skip
+from loaders.ocds_contracts import Awards
 from loaders.ocds_read import iter_releases
 from loaders.public_bodies import identified
 from loaders.resolve import Resolver
@@ -73,10 +74,12 @@ class _State:
     """Buyers as written -> (the bodies, the notes), for answers that did not need the day."""
     bodies: dict[str, Node] = field(default_factory=dict)
     """Register bodies named as buyers that are not in the graph yet."""
+    awards: Awards | None = None
+    """The awarded contracts, when the load takes them."""
 
 
 def parse_ocds(path: Path, context: ParseContext) -> Iterator[Item]:
-    state = _State(context.resolver())
+    state = _State(context.resolver(), awards=Awards() if context.contracts else None)
     for place, release in iter_releases(path):
         line = int(place.split()[1]) if place.startswith("line") else None
         yield _release(state, place, line, release)
@@ -153,9 +156,11 @@ def _release(state: _State, place: str, line: int | None, release: dict[str, Any
     )
     text = _text(release, tender)
     through = _buying_organisations(central, release, tender, text=text, resolver=resolver, day=day)
+    refs = framework_refs(text) if through else set()
+    if state.awards is not None:
+        state.awards.add(release, buyers=distinct, organisations=through, frameworks=refs)
     if through:
         organisations = {b for b in distinct if not b.startswith("bo:")}
-        refs = framework_refs(text)
         amount = value if joint else _value(release, tender)
         for organisation in through:
             for buyer in organisations - {organisation}:
@@ -339,6 +344,8 @@ def _aggregates(state: _State, context: ParseContext) -> Iterator[Item]:
     source = (context.source,)
     linked = {p for j in state.joints.values() for p in j.participants}
     linked |= {buyer for buyer, _ in state.uses}
+    if state.awards is not None:
+        linked |= state.awards.buyers()
     for node_id, body in sorted(state.bodies.items()):
         if node_id in linked:  # a body that only buys alone adds nothing to the map
             yield Row(None, (replace(body, sources=(*body.sources, *source)),), counted=False)
@@ -375,3 +382,6 @@ def _aggregates(state: _State, context: ParseContext) -> Iterator[Item]:
         yield Row(None, (node, *links), counted=False)
     for (buyer, organisation), use in sorted(state.uses.items()):
         yield Row(None, (use_link(buyer, organisation, use, context.source),), counted=False)
+    if state.awards is not None:
+        for records in state.awards.records(context.source):
+            yield Row(None, records, counted=False)

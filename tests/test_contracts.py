@@ -256,3 +256,34 @@ def test_expiries_from_the_cli_and_the_api(loaded_home: Path, tmp_path: Path) ->
         assert api.get("/areas/nowhere/expiries").status_code == 404
         opportunities = api.get("/nodes/E07000065/opportunities", params={"at": "2022-12-01"})
         assert opportunities.json()["opportunities"][0]["id"] == "E07000064"
+
+
+NOTICES = FIXTURES / "ocds" / "contracts_finder_2025-01_to_03_releases.jsonl"
+
+
+def test_notices_awards_are_contracts_unless_asked_not(
+    loaded: NetworkXStore, tmp_path: Path
+) -> None:
+    """Watford's call-off of a NEPO framework (Contracts Finder's notice, OCDS): its award is a
+    contract, supplied by Tuckwells, called off NEPO; without contracts only the partnership
+    evidence is loaded."""
+    home = tmp_path / "lean"
+    shutil.copytree(loaded.home, home)
+    load_files(loaded, [NOTICES])
+    watford = "ct:ocds-b5fd17-50af97bc-acfa-446e-9564-1bc0ee68030f-1"
+    node = loaded.get_node(watford)
+    assert node is not None and node.kind is NodeKind.CONTRACT
+    assert (node.valid_from, node.valid_to) == (date(2025, 3, 11), date(2025, 4, 11))
+    assert node.attrs["value_gbp"] == 23690.0 and node.attrs["cpv_division"] == "34"
+    links = {(k.from_id, k.kind, k.to_id) for k in loaded.links_of(watford)}
+    assert links == {("E07000103", LinkKind.AWARDED, watford),
+                     ("su:tuckwells", LinkKind.SUPPLIES, watford),
+                     (watford, LinkKind.CALLED_OFF, "bo:nepo")}  # fmt: skip
+    merton = loaded.get_node("ct:ocds-b5fd17-e3b5f385-5989-4cf1-8849-01c247fc9c30-1")
+    assert merton is not None and merton.attrs["frameworks"] == "509_23"  # ESPO's framework
+    assert loaded.stats(None).nodes[NodeKind.CONTRACT] == 89
+    cli = run_cli(home, "load", "--no-contracts", str(NOTICES))
+    assert cli.returncode == 0, cli.stderr
+    lean = json.loads(run_cli(home, "stats", "--all", "--json").stdout)
+    assert "contract" not in lean["nodes"] and "supplier" not in lean["nodes"]
+    assert lean["links"]["buys_through"] == loaded.stats(None).links[LinkKind.BUYS_THROUGH]

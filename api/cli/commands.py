@@ -32,6 +32,7 @@ def load(settings: Settings, args: argparse.Namespace) -> int:
                 vintage=args.vintage,
                 skip_invalid=args.skip_invalid,
                 progress=progress,
+                contracts=args.contracts,
             )
         else:
             report = load_bundled(store)

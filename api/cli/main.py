@@ -91,6 +91,8 @@ def parser() -> argparse.ArgumentParser:
         "--skip-invalid", action="store_true", help="load the valid rows, report the rest"
     )
     load.add_argument("--json", action="store_true", help="print the load report as JSON")
+    load.add_argument("--no-contracts", dest="contracts", action="store_false",
+                      help="leave notices' awards out (partnership evidence only)")  # fmt: skip
     load.set_defaults(run=commands.load)
 
     stats = subs.add_parser("stats", help="count nodes and links by kind")
