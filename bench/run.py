@@ -18,7 +18,9 @@ Scenarios:
 - analysis_*: every analysis on the bundled graph, and ``clusters`` on a 1,000,000-link graph
   against igraph's Louvain alone on the same graph (``bench/analysis_scenarios.py``);
 - what_if: a scenario's report, a comparison of four options and the graph as if a scenario
-  had happened, against the collaboration graph alone (``bench/what_if_bench.py``).
+  had happened, against the collaboration graph alone (``bench/what_if_bench.py``);
+- contracts_cf: a year of Contracts Finder's CSV export loaded, against reading it with the csv
+  module; one council's opportunities and a county's expiry calendar (``bench/contracts_bench.py``).
 
 ``python bench/run.py --only ocds_parse,ocds_embedded`` runs some scenarios and keeps the
 stored results of the others.
@@ -51,6 +53,7 @@ from analysis_scenarios import (
 )
 from api_scenarios import api_synthetic_report, scenario_api_synthetic
 from api_scenarios import scenario_neo4j_api_synthetic as _neo4j_api_synthetic
+from contracts_bench import contracts_report, scenario_contracts_cf
 from measure import LINKS, NODES, peak_mib, serve
 from neo4j import GraphDatabase
 from ocds_synthetic import write_releases
@@ -248,7 +251,7 @@ def scenario_ocds_parse(work: Path) -> dict[str, Any]:
         resolver = Resolver.build(
             store.iter_nodes(), read_variants(names_file()), kinds=PARTNER_KINDS
         )
-    context = ParseContext("bench", "2026", lambda: resolver)
+    context = ParseContext("bench", "2026", lambda: resolver, contracts=False)
     t = time.perf_counter()
     counted = taken = 0
     for item in FORMATS["ocds"](path, context):
@@ -274,7 +277,7 @@ def _ocds_load(work: Path, store: NetworkXStore | Neo4jStore) -> dict[str, Any]:
     path = ocds_file(work)
     load_bundled(store)
     t = time.perf_counter()
-    report = load_files(store, [path])
+    report = load_files(store, [path], contracts=False)  # the partnership evidence
     load_s = time.perf_counter() - t
     f = report.files[0]
     assert f.rows_read == RELEASES, f.rows_read
@@ -541,6 +544,7 @@ SCENARIOS = {
     "neo4j_reads": scenario_neo4j_reads,
     "maps": scenario_maps,
     "what_if": scenario_what_if,
+    "contracts_cf": scenario_contracts_cf,
     "api_synthetic": scenario_api_synthetic,
     "neo4j_api_synthetic": lambda work: _neo4j_api_synthetic(work, neo4j_store(), NEO4J_API_ENV),
 }
@@ -657,6 +661,7 @@ into a new generation in batches of their own transactions and swapped in at the
 transaction it fails on a 1 GiB server (`dbms.memory.transaction.total.max` reached).
 """
     table += ocds_report(results) + analysis_report(results) + what_if_report(results)
+    table += contracts_report(results)
     table += api_report(results)
     table += maps_report(results) + reads_report(results) + api_synthetic_report(results)
     (HERE / "results.md").write_text(table)
@@ -764,6 +769,8 @@ def ocds_report(results: dict[str, Any]) -> str:
 | full load, embedded store | {oe["load_s"]:.0f} s, {oe["releases_per_s"]:,.0f} releases/s | parse only {op["parse_s"]:.0f} s | {oe["load_s"] / op["parse_s"]:.2f}x | {oe["peak_mib"]:.0f} MiB ({verdict(oe)}) |
 | full load, Neo4j | {on["load_s"]:.0f} s, {on["releases_per_s"]:,.0f} releases/s | parse only {op["parse_s"]:.0f} s | {on["load_s"] / op["parse_s"]:.2f}x | {on["peak_mib"]:.0f} MiB ({verdict(on)}) |
 
+These rows measure the partnership evidence (`--no-contracts`: joint procurements and buying
+organisation use); contracts are measured under Contracts below.
 The full loads created {oe["nodes_created"]:,} nodes (joint procurements and public bodies) and
 {oe["links_created"]:,} links on the embedded store ({on["links_created"]:,} on Neo4j). Peak
 memory is the whole process's, the bundled graph and resolver included.
