@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from graph.model import Node, NodeKind, Scalar, Source
 
 NOT_A_NAME = re.compile(r"[^a-z0-9]+")
+NO_SUPPLIER = frozenset({"not awarded to supplier", "n/a", "na", "none", "tbc", "various",
+                         "various suppliers", "unknown"})  # fmt: skip
+"""What exports write where there is no supplier."""
 LEGAL_FORMS = re.compile(r"\b(limited|ltd|plc|llp|llc|inc|the|uk|group|co|company)\b")
 
 
@@ -35,6 +38,8 @@ class Suppliers:
         """The id of the supplier ``name`` (with its number, where given); ``None`` for a
         name with nothing to go on."""
         name = " ".join(name.split())
+        if name.casefold() in NO_SUPPLIER:
+            return None
         number = "".join(companies_house.split()).upper()
         if number:
             number = number.zfill(8) if number.isdigit() else number
