@@ -153,6 +153,9 @@ def test_the_explorer_finds_a_council_and_shows_its_map(browser: Any, live: str)
     pbos = w.page.text_content("#pbos")
     assert "YPO" in pbos and "CCS" in pbos and "YPO 1140" in pbos
     assert "North Yorkshire" in w.page.text_content("#next")
+    w.page.wait_for_selector("#expiries li")  # no contracts loaded: the panels say so
+    assert w.page.text_content("#opportunities") == "none recorded"
+    assert w.page.get_attribute("#timeline", "href") == "/areas/E08000035/expiries/timeline"
     map_frame = next(f for f in w.page.frames if "/maps/nodes/E08000035" in f.url)
     # Leeds, its 4 neighbours, West Yorkshire Joint Services, One Adoption West Yorkshire, the
     # West Yorkshire legal services agreement and CA, and CCS, YPO and SCAPE
