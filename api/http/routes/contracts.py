@@ -12,7 +12,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
 from api.http.deps import At, ServiceDep
-from api.http.schemas import READ_ERRORS, Calendar
+from api.http.schemas import HTML_ERRORS, READ_ERRORS, Calendar
 from graph.what_if import calendar
 from visualise.timeline import timeline_html
 
@@ -47,7 +47,7 @@ def area_expiries(service: ServiceDep, area: AreaId, at: At = None, months: Mont
 
 
 @router.get("/areas/{area}/expiries/timeline", summary="The same, as a timeline page",
-            response_class=HTMLResponse, responses=READ_ERRORS)  # fmt: skip
+            response_class=HTMLResponse, responses=HTML_ERRORS)  # fmt: skip
 def area_timeline(service: ServiceDep, area: AreaId, at: At = None, months: Months = 6) -> Any:
     result = _area(service, area, at, months)
     names = ", ".join(c["name"] for c in result["councils"][:3])
@@ -64,7 +64,7 @@ def scenario_expiries(
 
 
 @router.get("/scenarios/{scenario_id}/expiries/timeline", summary="The same, as a timeline",
-            response_class=HTMLResponse, responses=READ_ERRORS)  # fmt: skip
+            response_class=HTMLResponse, responses=HTML_ERRORS)  # fmt: skip
 def scenario_timeline(
     service: ServiceDep, scenario_id: ScenarioId, at: At = None, months: Months = 6
 ) -> Any:
