@@ -54,6 +54,11 @@ from analysis_scenarios import (
 from api_scenarios import api_synthetic_report, scenario_api_synthetic
 from api_scenarios import scenario_neo4j_api_synthetic as _neo4j_api_synthetic
 from contracts_bench import contracts_report, scenario_contracts_cf
+from contracts_synthetic import (
+    contracts_synthetic_report,
+    scenario_contracts_embedded,
+    scenario_contracts_neo4j,
+)
 from measure import LINKS, NODES, peak_mib, serve
 from neo4j import GraphDatabase
 from ocds_synthetic import write_releases
@@ -545,6 +550,8 @@ SCENARIOS = {
     "maps": scenario_maps,
     "what_if": scenario_what_if,
     "contracts_cf": scenario_contracts_cf,
+    "contracts_embedded": scenario_contracts_embedded,
+    "neo4j_contracts": lambda work: scenario_contracts_neo4j(work, neo4j_store(), NEO4J_API_ENV),
     "api_synthetic": scenario_api_synthetic,
     "neo4j_api_synthetic": lambda work: _neo4j_api_synthetic(work, neo4j_store(), NEO4J_API_ENV),
 }
@@ -661,7 +668,7 @@ into a new generation in batches of their own transactions and swapped in at the
 transaction it fails on a 1 GiB server (`dbms.memory.transaction.total.max` reached).
 """
     table += ocds_report(results) + analysis_report(results) + what_if_report(results)
-    table += contracts_report(results)
+    table += contracts_report(results) + contracts_synthetic_report(results)
     table += api_report(results)
     table += maps_report(results) + reads_report(results) + api_synthetic_report(results)
     (HERE / "results.md").write_text(table)

@@ -112,7 +112,7 @@ def opportunities(
     check_node(G, node)
     mine = [c for c in _contracts_of(G, node) if _wanted(c, category)]
     nearness = _proximity(G, node)
-    found: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    found: dict[str, dict[str, list[_Match]]] = defaultdict(lambda: defaultdict(list))
     buyers_of: dict[str, set[str]] = defaultdict(set)
     for u, v, key in G.edges(keys=True):
         if key == AWARDED and u != node:
@@ -123,23 +123,33 @@ def opportunities(
         if _wanted(record, category):
             for b in buyers:
                 others[b].append(record)
+    by_category: dict[str, list[_Contract]] = defaultdict(list)
+    by_framework: dict[str, list[_Contract]] = defaultdict(list)
+    for ours in mine:
+        if ours.category:
+            by_category[ours.category].append(ours)
+        for framework in ours.frameworks:
+            by_framework[framework].append(ours)
     for body, contracts in others.items():
-        for ours in mine:
-            for theirs in contracts:
+        framework_pairs: set[tuple[str, str]] = set()
+        for theirs in contracts:  # compared only with ours of its category or framework
+            for ours in by_category.get(theirs.category, ()):
                 shared = ours.suppliers & theirs.suppliers
-                same = bool(ours.category) and ours.category == theirs.category
-                if same and shared:
-                    found[body]["same_supplier"].append(_pair(G, ours, theirs, suppliers=shared))
-                if same and _close(ours.end, theirs.end, months):
-                    found[body]["ending_together"].append(_pair(G, ours, theirs))
-                if ours.frameworks & theirs.frameworks:
-                    found[body]["same_framework"].append(
-                        _pair(G, ours, theirs, frameworks=ours.frameworks & theirs.frameworks)
-                    )
+                if shared:
+                    found[body]["same_supplier"].append((ours, theirs, shared))
+                if _close(ours.end, theirs.end, months):
+                    found[body]["ending_together"].append((ours, theirs, frozenset()))
+            for framework in theirs.frameworks:
+                for ours in by_framework.get(framework, ()):
+                    if (ours.id, theirs.id) not in framework_pairs:
+                        framework_pairs.add((ours.id, theirs.id))
+                        both = ours.frameworks & theirs.frameworks
+                        found[body]["same_framework"].append((ours, theirs, both))
     ranked: list[dict[str, Any]] = []
-    for body, evidence in found.items():
+    for body, matches in found.items():
         where = nearness.get(body, "further")
-        counts = {k: len(v) for k, v in evidence.items()}
+        counts = {k: len(v) for k, v in matches.items()}
+        evidence = {k: _pairs(G, k, v) for k, v in matches.items()}
         parts = {k: round(EVIDENCE_WEIGHT[k] * math.log2(1 + n), 3) for k, n in counts.items()}
         score = PROXIMITY[where] * sum(parts.values())
         ranked.append({
@@ -148,8 +158,8 @@ def opportunities(
             "score": round(score, 3),
             "breakdown": {"proximity_weight": PROXIMITY[where], **parts},
             "pairs": counts,
-            "evidence": {k: v[:MAX_PAIRS] for k, v in sorted(evidence.items())},
-            "reasons": _reasons(G, evidence, months),
+            "evidence": dict(sorted(evidence.items())),
+            "reasons": _reasons(evidence, counts, months),
         })  # fmt: skip
     order = list(PROXIMITY)
     ranked.sort(key=lambda r: (order.index(str(r["proximity"])), -float(r["score"]), str(r["id"])))
@@ -218,6 +228,17 @@ def _contract(G: nx.MultiDiGraph[str], contract: str) -> _Contract:
     )
 
 
+_Match = tuple[_Contract, _Contract, frozenset[str]]
+"""Our contract, theirs, and what they share (suppliers or frameworks)."""
+
+
+def _pairs(G: nx.MultiDiGraph[str], kind: str, matches: list[_Match]) -> list[dict[str, Any]]:
+    """The first ``MAX_PAIRS`` of ``matches`` (by their end dates) as evidence."""
+    first = sorted(matches, key=lambda m: (str(m[1].end), str(m[0].end), m[0].id, m[1].id))
+    key = "suppliers" if kind == "same_supplier" else "frameworks"
+    return [_pair(G, ours, theirs, **{key: shared}) for ours, theirs, shared in first[:MAX_PAIRS]]
+
+
 def _close(a: date | None, b: date | None, months: int) -> bool:
     """Whether two end dates are within ``months`` of each other (a month: 30.44 days)."""
     return a is not None and b is not None and abs((a - b).days) <= months * 30.44
@@ -277,7 +298,7 @@ def _proximity(G: nx.MultiDiGraph[str], node: str) -> dict[str, str]:
 
 
 def _reasons(
-    G: nx.MultiDiGraph[str], evidence: Mapping[str, list[dict[str, Any]]], months: int
+    evidence: Mapping[str, list[dict[str, Any]]], counts: Mapping[str, int], months: int
 ) -> list[str]:
     reasons = []
     for pair in evidence.get("same_supplier", [])[:3]:
@@ -286,9 +307,9 @@ def _reasons(
         reasons.append(
             f"buys {pair['category'] or 'the same'} from {who} too (contracts end {ends})"
         )
-    together = evidence.get("ending_together", [])
+    together = counts.get("ending_together", 0)
     if together:
-        reasons.append(f"{len(together)} contracts in the same category end within {months} "
+        reasons.append(f"{together} contracts in the same category end within {months} "
                        "months of one of ours")  # fmt: skip
     framework = evidence.get("same_framework", [])
     if framework:
