@@ -14,6 +14,7 @@ on each backend, in the same run.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,18 +70,23 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def latencies(url: str) -> dict[str, Any]:
+def latencies(
+    url: str, reads: Mapping[str, str] = READS, samples: int = API_SAMPLES
+) -> dict[str, Any]:
+    """p50 and p99 of ``samples`` sequential requests per read, after a warm-up request. A
+    path with ``{k}`` is asked with k = 1, 2, ... (the warm-up with k = samples + 1), so that
+    no request is answered from the API's cache."""
     out: dict[str, Any] = {}
     with httpx.Client(base_url=url, timeout=600) as http:
-        for label, path in READS.items():
+        for label, path in reads.items():
             t = time.perf_counter()
-            first = http.get(path)
+            first = http.get(path.format(k=samples + 1))
             assert first.status_code == 200, (path, first.text[:300])
             warm_up = time.perf_counter() - t
             times = []
-            for _ in range(API_SAMPLES):
+            for k in range(1, samples + 1):
                 t = time.perf_counter()
-                response = http.get(path)
+                response = http.get(path.format(k=k))
                 times.append(time.perf_counter() - t)
                 assert response.status_code == 200
             times.sort()
@@ -92,11 +98,14 @@ def latencies(url: str) -> dict[str, Any]:
     return out
 
 
-def measure(env: dict[str, str], port: int) -> dict[str, Any]:
+def measure(
+    env: dict[str, str], port: int, reads: Mapping[str, str] = READS, samples: int = API_SAMPLES
+) -> dict[str, Any]:
+    """``partnermap serve`` with ``env``: ``latencies`` and the server's resident memory."""
     server, url = serve(env, port)
     try:
         started_mib = peak_rss_mib(server.pid)
-        result = latencies(url)
+        result = latencies(url, reads, samples)
         result["rss_at_start_mib"] = started_mib
         result["peak_rss_mib"] = peak_rss_mib(server.pid)
         return result

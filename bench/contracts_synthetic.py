@@ -16,9 +16,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-from api_scenarios import peak_rss_mib
-from measure import peak_mib, serve
+from api_scenarios import measure
+from measure import peak_mib
 
 from graph import GraphStore, Link, LinkKind, NetworkXStore, Node, NodeKind, Source
 from graph.cpv import DIVISIONS
@@ -70,25 +69,6 @@ def synthetic_contracts(councils: list[str], seed: int = 1) -> tuple[list[Node],
     return nodes, links
 
 
-def _latencies(url: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    with httpx.Client(base_url=url, timeout=600) as http:
-        for label, path in READS.items():
-            t = time.perf_counter()
-            first = http.get(path.format(k=SAMPLES + 1))
-            assert first.status_code == 200, (path, first.text[:300])
-            warm = time.perf_counter() - t
-            times = []
-            for k in range(1, SAMPLES + 1):
-                t = time.perf_counter()
-                assert http.get(path.format(k=k)).status_code == 200
-                times.append(time.perf_counter() - t)
-            times.sort()
-            out[label] = {"first_ms": warm * 1000, "p50_ms": times[len(times) // 2] * 1000,
-                          "p99_ms": times[int(len(times) * 0.99) - 1] * 1000}  # fmt: skip
-    return out
-
-
 def _fill(store: GraphStore) -> dict[str, Any]:
     load_bundled(store)
     councils = sorted(n.id for n in store.iter_nodes()
@@ -99,31 +79,19 @@ def _fill(store: GraphStore) -> dict[str, Any]:
     return {"write_s": time.perf_counter() - t, "contracts": CONTRACTS, "links": len(links)}
 
 
-def _measure(env: dict[str, str], port: int) -> dict[str, Any]:
-    server, url = serve(env, port)
-    try:
-        result: dict[str, Any] = {"rss_at_start_mib": peak_rss_mib(server.pid)}
-        result |= _latencies(url)
-        result["peak_rss_mib"] = peak_rss_mib(server.pid)
-        return result
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-
-
 def scenario_contracts_embedded(work: Path) -> dict[str, Any]:
     with NetworkXStore(work / "store") as store:
         filled = _fill(store)
     filled["writer_peak_mib"] = peak_mib()
     env = {"PARTNERMAP_HOME": str(work / "store"), "PARTNERMAP_STORE": "embedded"}
-    return {**filled, **_measure(env, 8771)}
+    return {**filled, **measure(env, 8771, READS, SAMPLES)}
 
 
 def scenario_contracts_neo4j(work: Path, store: GraphStore, env: dict[str, str]) -> dict[str, Any]:
     with store:
         store.write([], [], replace=True)
         filled = _fill(store)
-    return {**filled, **_measure(env, 8772)}
+    return {**filled, **measure(env, 8772, READS, SAMPLES)}
 
 
 def contracts_synthetic_report(results: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 from graph.changes import plan_changes
 from graph.errors import LoaderError, LoadRejected, Problem
 from graph.model import Link, LinkKey, Node, NodeKind, merged_link, merged_node
-from graph.scenario import Scenario, of_node
+from graph.scenario import of_node
 from graph.store.base import GraphStore
 from loaders.areas import vintage_from_name
 from loaders.buyers import resolver_for, successors_in
@@ -22,7 +22,7 @@ from loaders.items import Item, ParseContext, Reject, Row, Skip
 from loaders.progress import LoadProgress, watching
 from loaders.report import FileReport, LoadReport
 from loaders.resolve import Resolver
-from loaders.scenarios import reference_problems
+from loaders.scenarios import named_in, reference_problems
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def _check_scenarios(
     if not staged:
         return
     scenarios = {s.record.id: of_node(dict(s.record.attrs)) for s in staged}
-    wanted = {i for sc in scenarios.values() for i in _named(sc)}
+    wanted = {i for sc in scenarios.values() for _, i, _ in named_in(sc)}
     stored = store.get_nodes(wanted - nodes.keys())
 
     def node_of(node_id: str) -> Node | None:
@@ -165,15 +165,6 @@ def _check_scenarios(
             file_report.reject(s.line, problems[0] + more)
             file_report.rows_taken -= 1
             del nodes[s.record.id]
-
-
-def _named(scenario: Scenario) -> set[str]:
-    ids = set(scenario.abolished) | {scenario.area or ""}
-    for c in scenario.new_councils:
-        ids |= set(c.predecessors) | {p.id for p in c.parts}
-    for a in scenario.strategic_authorities:
-        ids |= {*a.members, *a.replaces, a.id}
-    return ids - {""}
 
 
 def _drop(

@@ -21,10 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from graph.legal import Model, legal_basis
 from graph.model import Link, LinkKind, Node, NodeKind, Scalar
@@ -32,7 +31,7 @@ from loaders.buyers import Placement
 from loaders.buyers import place as place_name
 from loaders.frameworks import Use, framework_refs, named_pbos, use_link
 from loaders.items import Item, ParseContext, Row, Skip
-from loaders.ocds_contracts import Awards
+from loaders.ocds_contracts import Awards, uk_day
 from loaders.ocds_read import iter_releases
 from loaders.public_bodies import identified
 from loaders.resolve import Resolver
@@ -44,9 +43,6 @@ FRAMEWORK_WORDS = re.compile(r"framework|\bdps\b|dynamic purchasing|\blot\s*\d")
 """Words of a call-off, searched in the lower-cased text only when one of them is there as a
 substring (a case-blind search of a long description costs more than the rest of a release)."""
 SUFFIX = re.compile(r"\s+(?:-|\u2013|\u2014|:)\s+.*$|\s*\(.*\)\s*$")
-
-UK_TIME = ZoneInfo("Europe/London")
-"""Notices are dated in UK time, whatever offset a publisher writes."""
 
 
 @dataclass(slots=True)
@@ -316,15 +312,8 @@ def release_day(release: dict[str, Any]) -> date | None:
     Procurement Act 2023 came in. A date without a time or zone is taken as written."""
     period = _dict(_dict(release.get("tender")).get("tenderPeriod"))
     for text in (period.get("startDate"), release.get("date")):
-        if not isinstance(text, str):
-            continue
-        try:
-            moment = datetime.fromisoformat(text.strip())
-        except ValueError:
-            continue
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UK_TIME)
-        return moment.date()
+        if (day := uk_day(text)) is not None:
+            return day
     return None
 
 

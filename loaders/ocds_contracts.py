@@ -20,6 +20,7 @@ from graph.model import Link, LinkKind, Node, NodeKind, Scalar, Source
 from loaders.suppliers import Suppliers
 
 UK_TIME = ZoneInfo("Europe/London")
+"""Notices are dated in UK time, whatever offset a publisher writes."""
 NOT_ID = re.compile(r"[^a-z0-9._-]+")
 ENDED = frozenset({"cancelled", "unsuccessful"})
 
@@ -81,7 +82,7 @@ class Awards:
                     if found is not None:
                         known.suppliers.add(found)
             _update(known, award.get("value"), award.get("contractPeriod"))
-            known.awarded = known.awarded or _day(award.get("date"))
+            known.awarded = known.awarded or uk_day(award.get("date"))
         for award_id, contract in contracts.items():
             known = self.awards.get(_contract_id(award_id))
             if known is not None:
@@ -105,8 +106,8 @@ class Awards:
     def records(self, source: Source) -> Iterator[tuple[Node | Link, ...]]:
         """Each contract with its links, then each supplier."""
         for key, award in sorted(self.awards.items()):
-            if not award.buyers:
-                continue
+            if not award.buyers or (award.start and award.end and award.end < award.start):
+                continue  # no known buyer, or a notice's own contradiction: no dates to draw
             attrs: dict[str, Scalar] = {"notice": award.notice}
             if award.cpv:
                 attrs["cpv"] = award.cpv
@@ -129,8 +130,6 @@ class Awards:
                       for s in sorted(award.suppliers)]  # fmt: skip
             links += [Link(from_id=key, kind=LinkKind.CALLED_OFF, to_id=o, sources=(source,))
                       for o in sorted(award.organisations)]  # fmt: skip
-            if award.start and award.end and award.end < award.start:
-                continue  # a notice's own contradiction: its dates cannot be drawn
             yield (node, *links)
         for supplier in self.suppliers.nodes(source):
             yield (supplier,)
@@ -163,12 +162,13 @@ def _update(award: _Award, value: Any, period: Any) -> None:
     if isinstance(amount, int | float) and _mapping(value).get("currency") in (None, "GBP"):
         award.value = float(amount)
     if isinstance(period, dict):
-        award.start = _day(period.get("startDate")) or award.start
-        award.end = _day(period.get("endDate")) or award.end
+        award.start = uk_day(period.get("startDate")) or award.start
+        award.end = uk_day(period.get("endDate")) or award.end
 
 
-def _day(text: Any) -> date | None:
-    """The day of an OCDS date-time, in UK time."""
+def uk_day(text: Any) -> date | None:
+    """The day of an OCDS date-time in UK time (``2025-02-23T23:30:00-01:00`` is 24 February
+    in London); a date without a time or zone is taken as written; ``None`` if unreadable."""
     if not isinstance(text, str) or not text.strip():
         return None
     try:

@@ -145,6 +145,25 @@ def reference_problems(
     combined authorities it replaces) that do not exist on the day it is judged."""
     day = scenario.judged_at(today)
     problems = []
+    named = named_in(scenario)
+    for where, node_id, kind in named:
+        node = node_of(node_id)
+        if node is None:
+            problems.append(f"{where}: {node_id} is not in the graph (load the file that defines "
+                            "it first, or in the same command)")  # fmt: skip
+        elif node.kind != kind:
+            problems.append(f"{where}: {node_id} ({node.name}) is a {node.kind}, not a {kind}")
+        elif not node.valid_at(day):
+            life = f"{node.valid_from or '...'} to {node.valid_to or 'today'}"
+            problems.append(
+                f"{where}: {node_id} ({node.name}) did not exist on {day}, the day the scenario "
+                f"is judged on (it existed {life}); name the council of that day"
+            )
+    return problems
+
+
+def named_in(scenario: Scenario) -> list[tuple[str, str, NodeKind]]:
+    """Every id a scenario names in the graph: where, the id, and the kind it must be."""
     named: list[tuple[str, str, NodeKind]] = []
     if scenario.area:
         named.append(("area", scenario.area, NodeKind.COUNCIL))
@@ -160,20 +179,7 @@ def reference_problems(
                   for r in a.replaces]  # fmt: skip
         if not a.id.startswith("new:"):
             named.append((f"strategic_authorities[{n}].id", a.id, NodeKind.COMBINED_AUTHORITY))
-    for where, node_id, kind in named:
-        node = node_of(node_id)
-        if node is None:
-            problems.append(f"{where}: {node_id} is not in the graph (load the file that defines "
-                            "it first, or in the same command)")  # fmt: skip
-        elif node.kind != kind:
-            problems.append(f"{where}: {node_id} ({node.name}) is a {node.kind}, not a {kind}")
-        elif not node.valid_at(day):
-            life = f"{node.valid_from or '...'} to {node.valid_to or 'today'}"
-            problems.append(
-                f"{where}: {node_id} ({node.name}) did not exist on {day}, the day the scenario "
-                f"is judged on (it existed {life}); name the council of that day"
-            )
-    return problems
+    return named
 
 
 # --- the shape of each part -------------------------------------------------------------------

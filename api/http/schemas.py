@@ -227,7 +227,6 @@ class Candidate(Open):
     )
     area: str
     extends: list[NodeRef]
-    existing_combined_authorities: list[NodeRef]
     regional_bodies: list[NodeRef]
     population: dict[str, Any]
     evidence: dict[str, list[NodeRef]]

@@ -393,7 +393,6 @@ def _candidate(  # noqa: PLR0917
         "councils": len(all_councils),
         "districts": [node_ref(G, c) for c in all_councils if c not in members],
         "extends": [node_ref(G, ca) for ca in extends],
-        "existing_combined_authorities": [node_ref(G, ca) for ca in extends],
         "regional_bodies": [node_ref(G, b) for b in regional],
         "population": population(G, footprint(G, members)),
         "evidence": {
