@@ -7,10 +7,11 @@ one mapping function in ``loaders`` turns it into a ``Node`` or a ``Link``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 Scalar = str | int | float | bool
 """An attribute value. Dates travel as ISO strings inside ``attrs``."""
@@ -344,3 +345,58 @@ def _merged_evidence(old: Mapping[str, Scalar], new: Mapping[str, Scalar]) -> di
     if frameworks:
         merged["frameworks"] = ";".join(sorted(frameworks))
     return merged
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContractRow:
+    """What the contract questions read of one contract (no sources, notes or evidence): a
+    store answers them with rows, so that a council's questions never build a graph of the
+    thousands of contracts around it."""
+
+    id: str
+    name: str
+    category: str | None
+    cpv_division: str | None
+    start_date: str | None
+    end_date: str | None
+    """ISO days, as stored."""
+    value_gbp: float | None
+    buyers: tuple[str, ...]
+    suppliers: tuple[tuple[str, str], ...]
+    """``(id, name)`` of each supplier."""
+    frameworks: tuple[str, ...]
+    """``BO:REFERENCE`` of each framework it was called off (``BO`` alone without one)."""
+
+
+def contract_row(
+    id: str,
+    name: str,
+    attrs: Mapping[str, Any],
+    *,
+    buyers: Iterable[str],
+    suppliers: Iterable[tuple[str, str]],
+    called_off: Iterable[tuple[str, Any]],
+) -> ContractRow:
+    """One contract's row from its attributes, the ids of its buyers, its suppliers' ids and
+    names, and ``(buying organisation, frameworks)`` of each ``called_off`` link (its
+    ``frameworks`` attribute: references separated by ``;``)."""
+    value = attrs.get("value_gbp")
+    return ContractRow(
+        id=id,
+        name=name,
+        category=_text(attrs.get("category")),
+        cpv_division=_text(attrs.get("cpv_division")),
+        start_date=_text(attrs.get("start_date")),
+        end_date=_text(attrs.get("end_date")),
+        value_gbp=float(value) if value not in (None, "") else None,
+        buyers=tuple(sorted(set(buyers))),
+        suppliers=tuple(sorted(set(suppliers))),
+        frameworks=tuple(sorted({
+            f"{bo}:{ref}" if ref else bo
+            for bo, refs in called_off for ref in str(refs or "").split(";")
+        })),
+    )  # fmt: skip
+
+
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)

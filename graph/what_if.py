@@ -129,7 +129,7 @@ def calendar(
         vesting = min((c.vesting for c in scenario.new_councils if c.vesting), default=None)
     else:
         chosen = sorted(set(councils or []))
-    G = expiries_graph(store, chosen)
+    G = expiries_graph(store, chosen, ending_from=day)
     result = expiries(G, chosen, at=day, months=months, vesting=vesting)
     where = {"area": area} if area else {"scenario": scenario.id} if scenario else {}
     return {**where, **result}

@@ -283,6 +283,67 @@ def test_neighbourhoods_and_what_reads_them(
         )
 
 
+def contract_graph() -> tuple[list[Node], list[Link]]:
+    """Two councils; a joint contract called off two frameworks of one buying organisation,
+    one ended before 2024, one starting in 2025; a supplier of three contracts."""
+    src = (Source(dataset="test", vintage="1"),)
+    a, b = "E07000061", "E07000062"
+
+    def contract(i: int, division: str, end: str, start: date | None = None) -> Node:
+        attrs = {"category": f"division {division}", "cpv_division": division,
+                 "end_date": end, "value_gbp": 1000.0 * i}  # fmt: skip
+        return Node(id=f"ct:{i}", kind=NodeKind.CONTRACT, name=f"Contract {i}", attrs=attrs,
+                    valid_from=start, valid_to=date.fromisoformat(end), sources=src)  # fmt: skip
+
+    nodes = [
+        Node(id=a, kind=NodeKind.COUNCIL, name="Eastbourne", sources=src),
+        Node(id=b, kind=NodeKind.COUNCIL, name="Hastings", sources=src),
+        Node(id="bo:ccs", kind=NodeKind.BUYING_ORGANISATION, name="CCS", sources=src),
+        Node(id="su:big", kind=NodeKind.SUPPLIER, name="Big Ltd", sources=src),
+        Node(id="su:small", kind=NodeKind.SUPPLIER, name="Small Ltd", sources=src),
+        contract(1, "48", "2026-06-30"),
+        contract(2, "48", "2023-12-31"),
+        contract(3, "90", "2027-03-31", start=date(2025, 4, 1)),
+    ]
+
+    def link(u: str, kind: LinkKind, v: str, **attrs: str) -> Link:
+        return Link(from_id=u, kind=kind, to_id=v, attrs=attrs, sources=src)
+
+    links = [
+        link(a, LinkKind.AWARDED, "ct:1"), link(b, LinkKind.AWARDED, "ct:1"),
+        link(b, LinkKind.AWARDED, "ct:2"), link(b, LinkKind.AWARDED, "ct:3"),
+        link("su:big", LinkKind.SUPPLIES, "ct:1"), link("su:small", LinkKind.SUPPLIES, "ct:1"),
+        link("su:big", LinkKind.SUPPLIES, "ct:2"), link("su:big", LinkKind.SUPPLIES, "ct:3"),
+        link("ct:1", LinkKind.CALLED_OFF, "bo:ccs", frameworks="RM6100;RM6200"),
+    ]  # fmt: skip
+    return nodes, links
+
+
+def test_contract_rows_are_read_the_same(any_store: GraphStore) -> None:
+    """``contracts_of`` and ``supplier_contracts``: the same rows on each backend, as at a day
+    or of every day, with a large supplier left unread and its count given."""
+    any_store.write(*contract_graph())
+    every = any_store.contracts_of(["E07000062", "no-such-id"])
+    assert [r.id for r in every] == ["ct:1", "ct:2", "ct:3"]
+    one = every[0]
+    assert one.buyers == ("E07000061", "E07000062")
+    assert one.suppliers == (("su:big", "Big Ltd"), ("su:small", "Small Ltd"))
+    assert one.frameworks == ("bo:ccs:RM6100", "bo:ccs:RM6200")
+    assert (one.category, one.cpv_division, one.end_date, one.value_gbp) == (
+        "division 48", "48", "2026-06-30", 1000.0)  # fmt: skip
+    day = date(2024, 6, 1)
+    assert [r.id for r in any_store.contracts_of(["E07000062"], day)] == ["ct:1"]
+    ending = any_store.contracts_of(["E07000062"], ending_from=date(2026, 7, 1))
+    assert [r.id for r in ending] == ["ct:3"]
+    assert any_store.contracts_of(["E07000061"]) == [one]
+    rows, skipped = any_store.supplier_contracts({"su:big": ["48"], "su:small": ["90"]}, None,
+                                                 largest=3)  # fmt: skip
+    assert ([r.id for r in rows], skipped) == (["ct:1", "ct:2"], {})
+    rows, skipped = any_store.supplier_contracts({"su:big": ["48"], "su:small": ["48"]}, day,
+                                                 largest=2)  # fmt: skip
+    assert ([r.id for r in rows], skipped) == (["ct:1"], {"su:big": 3})
+
+
 def test_neighbourhood_refuses_what_it_cannot_follow(any_store: GraphStore) -> None:
     with pytest.raises(InvalidInput, match="hops must be a whole number"):
         any_store.neighbourhood(["E08000035"], -1)
@@ -301,10 +362,13 @@ def test_neo4j_reads_start_from_an_index(neo4j_server: Neo4jServer) -> None:
     reads = {"STATS_NODES": cypher.STATS_NODES, "STATS_LINKS": cypher.STATS_LINKS,
              "SOURCES": cypher.SOURCES, "VALID_IDS": cypher.VALID_IDS,
              "NEIGHBOURS": cypher.NEIGHBOURS, "INDUCED": cypher.INDUCED,
-             "SEARCH_ROWS": cypher.SEARCH_ROWS,
+             "SEARCH_ROWS": cypher.SEARCH_ROWS, "CONTRACTS_OF": cypher.CONTRACTS_OF,
+             "SUPPLIER_SIZES": cypher.SUPPLIER_SIZES,
+             "SUPPLIER_CONTRACTS": cypher.SUPPLIER_CONTRACTS,
              **{f"REACH[{h}]": q for h, q in cypher.REACH.items()}}  # fmt: skip
     params = {"ids": ["E08000035"], "among": ["E08000035"], "at": date.today(),
-              "types": ["BORDERS"]}  # fmt: skip
+              "types": ["BORDERS"], "ending_from": None,
+              "wanted": [["su:ch-02933191", ["48"]]]}  # fmt: skip
     auth = (neo4j_server.username, neo4j_server.password)
     with GraphDatabase.driver(neo4j_server.uri, auth=auth) as driver, driver.session() as session:
         for name, statement in reads.items():

@@ -15,8 +15,20 @@ from conftest import FIXTURES, Neo4jServer, run_cli
 from fastapi.testclient import TestClient
 
 from api.http import create_app
-from graph import LinkKind, LoadRejected, NetworkXStore, NodeKind, NotFound, Settings, open_store
+from graph import (
+    Link,
+    LinkKind,
+    LoadRejected,
+    NetworkXStore,
+    Node,
+    NodeKind,
+    NotFound,
+    Settings,
+    Source,
+    open_store,
+)
 from graph.analysis import ANALYSES
+from graph.analysis.opportunities import FAR_SUPPLIER_LIMIT
 from graph.what_if import calendar, scenarios_named
 from loaders import detect_format, load_bundled, load_files
 from visualise.timeline import timeline_html
@@ -183,6 +195,47 @@ def test_opportunities_known_answer_on_the_real_export(
                                                                      "category": "90"})
     )  # fmt: skip
     assert all("same_supplier" not in o["evidence"] for o in narrow["opportunities"])
+
+
+def test_opportunities_further_afield_follow_only_suppliers_of_a_few_contracts(
+    bundled_home: Path, tmp_path: Path
+) -> None:
+    """Wealden shares a small supplier with Cumbria's successor, far away: Westmorland and
+    Furness is listed ``further``. It shares a national supplier (more contracts than
+    ``FAR_SUPPLIER_LIMIT``) with Cornwall: that supplier is named as not followed, and
+    Cornwall is not read at all; the national supplier still counts for Rother, its
+    neighbour, whose contracts are all read."""
+    home = tmp_path / "store"
+    shutil.copytree(bundled_home, home)
+    src = (Source(dataset="test", vintage="1"),)
+    wealden, rother, far, cornwall = "E07000065", "E07000064", "E06000064", "E06000052"
+    nodes = [Node(id=s, kind=NodeKind.SUPPLIER, name=s, sources=src)
+             for s in ("su:small", "su:national")]  # fmt: skip
+    links = []
+    buyers = [wealden, far, wealden, rother] + [cornwall] * FAR_SUPPLIER_LIMIT
+    suppliers = ["su:small", "su:small"] + ["su:national"] * (2 + FAR_SUPPLIER_LIMIT)
+    for i, (buyer, supplier) in enumerate(zip(buyers, suppliers, strict=True)):
+        attrs = {"category": "IT services", "cpv_division": "72", "end_date": "2027-03-31"}
+        nodes.append(Node(id=f"ct:t{i}", kind=NodeKind.CONTRACT, name=f"Contract {i}",
+                          attrs=attrs, sources=src))  # fmt: skip
+        links += [Link(from_id=buyer, kind=LinkKind.AWARDED, to_id=f"ct:t{i}", sources=src),
+                  Link(from_id=supplier, kind=LinkKind.SUPPLIES, to_id=f"ct:t{i}",
+                       sources=src)]  # fmt: skip
+    spec = ANALYSES["opportunities"]
+    given = spec.arguments({"node": wealden})
+    with NetworkXStore(home) as store:
+        store.write(nodes, links)
+        G = spec.fetch(store, date(2026, 12, 1), given)
+        result = spec.compute(G, given)
+    assert cornwall not in G
+    found = {o["id"]: o for o in result["opportunities"]}
+    assert found[far]["proximity"] == "further"
+    assert found[far]["evidence"]["same_supplier"][0]["suppliers"][0]["id"] == "su:small"
+    assert found[rother]["pairs"]["same_supplier"] == 1
+    assert cornwall not in found
+    assert result["suppliers_not_followed"] == [
+        {"id": "su:national", "name": "su:national", "kind": "supplier",
+         "contracts": FAR_SUPPLIER_LIMIT + 2}]  # fmt: skip
 
 
 EAST_SUSSEX_SCENARIO = {

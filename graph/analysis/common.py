@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from graph.analysis.collab import groups
 from graph.errors import NotFound
 from graph.lazy import lazy_module
-from graph.model import LinkKind, NodeKind
+from graph.model import ContractRow, LinkKind, NodeKind, contract_row
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -101,3 +101,28 @@ def ca_members(
 def check_node(G: nx.MultiDiGraph[str], node: str) -> None:
     if node not in G:
         raise NotFound(f"no node with id {node!r} in the graph as at the date asked")
+
+
+def contract_rows(G: nx.MultiDiGraph[str]) -> list[ContractRow]:
+    """The contracts ``G`` holds: the rows a store read put in ``G.graph["contracts"]``
+    (``GraphStore.contracts_of``), or else a row for each contract node of ``G`` (a graph made
+    by hand, or a scenario's), sorted by id."""
+    if "contracts" in G.graph:
+        rows: list[ContractRow] = G.graph["contracts"]
+        return rows
+    awarded, supplies = str(LinkKind.AWARDED), str(LinkKind.SUPPLIES)
+    called_off = str(LinkKind.CALLED_OFF)
+    out = []
+    for contract, data in G.nodes(data=True):
+        if data.get("kind") != NodeKind.CONTRACT:
+            continue
+        into = [(u, k) for u, _, k in G.in_edges(contract, keys=True)]
+        out.append(contract_row(
+            contract, str(data.get("name", contract)), data,
+            buyers=(u for u, k in into if k == awarded),
+            suppliers=((u, name_of(G, u)) for u, k in into if k == supplies),
+            called_off=((v, d.get("frameworks"))
+                        for _, v, k, d in G.out_edges(contract, keys=True, data=True)
+                        if k == called_off),
+        ))  # fmt: skip
+    return sorted(out, key=lambda r: r.id)

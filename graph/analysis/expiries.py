@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from graph.analysis.common import node_refs
+from graph.analysis.common import contract_rows, node_refs
 from graph.errors import InvalidInput, NotFound
 from graph.lazy import lazy_module
 from graph.model import LinkKind, NodeKind
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 else:
     nx = lazy_module("networkx")
 
-AWARDED, SUPPLIES = str(LinkKind.AWARDED), str(LinkKind.SUPPLIES)
 MAX_COUNCILS = 200
 """Councils one calendar may cover (a combined authority has at most a few dozen)."""
 
@@ -48,12 +47,18 @@ def area_councils(store: GraphStore, area: str, at: date | None) -> list[str]:
     return sorted(out)
 
 
-def expiries_graph(store: GraphStore, councils: list[str]) -> nx.MultiDiGraph[str]:
-    """The councils, all their contracts (ended ones too: the calendar leaves out what ended
-    before its day) and the contracts' suppliers."""
+def expiries_graph(
+    store: GraphStore, councils: list[str], ending_from: date | None = None
+) -> nx.MultiDiGraph[str]:
+    """The councils, with their contracts (ended ones too, or those ending on or after
+    ``ending_from``) as rows in ``G.graph["contracts"]`` (``GraphStore.contracts_of``)."""
     if not councils or len(councils) > MAX_COUNCILS:
         raise InvalidInput(f"an area of 1 to {MAX_COUNCILS} councils (got {len(councils)})")
-    return store.neighbourhood(councils, 2, None, kinds={LinkKind.AWARDED, LinkKind.SUPPLIES})
+    from graph.store.records import to_networkx  # noqa: PLC0415 - with the store, not before
+
+    G = to_networkx(store.get_nodes(councils).values(), [])
+    G.graph["contracts"] = store.contracts_of(councils, None, ending_from=ending_from)
+    return G
 
 
 def expiries(
@@ -69,7 +74,7 @@ def expiries(
     Parameters
     ----------
     G
-        The councils' contracts and suppliers (``expiries_graph``).
+        The councils, with their contracts (``expiries_graph``).
     councils
         The councils of the area.
     at
@@ -89,26 +94,21 @@ def expiries(
     """
     mine = set(councils)
     rows = []
-    for contract, data in G.nodes(data=True):
-        if data.get("kind") != NodeKind.CONTRACT:
+    supplier = str(NodeKind.SUPPLIER)
+    for contract in contract_rows(G):
+        buyers = [b for b in contract.buyers if b in mine]
+        end = contract.end_date
+        if not buyers or (end and end < at.isoformat()):
             continue
-        buyers = sorted(u for u, _, k in G.in_edges(contract, keys=True) if k == AWARDED
-                        and u in mine)  # fmt: skip
-        if not buyers:
-            continue
-        end = data.get("end_date")
-        if end and str(end) < at.isoformat():
-            continue
-        suppliers = sorted(u for u, _, k in G.in_edges(contract, keys=True) if k == SUPPLIES)
-        value = data.get("value_gbp")
         row = {
-            "id": contract, "name": data.get("name", contract),
-            "category": data.get("category") or "not given",
-            "division": data.get("cpv_division"),
+            "id": contract.id, "name": contract.name,
+            "category": contract.category or "not given",
+            "division": contract.cpv_division,
             "buyers": node_refs(G, buyers),
-            "suppliers": node_refs(G, suppliers),
-            "value_gbp": float(value) if value not in (None, "") else None,
-            "start_date": data.get("start_date"), "end_date": end,
+            "suppliers": [{"id": s, "name": name, "kind": supplier}
+                          for s, name in contract.suppliers],
+            "value_gbp": contract.value_gbp,
+            "start_date": contract.start_date, "end_date": end,
         }  # fmt: skip
         if vesting is not None:
             row["live_on_vesting"] = end is None or str(end) >= vesting.isoformat()

@@ -11,16 +11,17 @@ never every contract.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from graph.analysis.common import check_node, name_of, node_ref
+from graph.analysis.common import check_node, contract_rows, node_ref
 from graph.analysis.spec import REQUIRED, Analysis, Param
 from graph.lazy import lazy_module
-from graph.model import LinkKind, NodeKind
+from graph.model import ContractRow, LinkKind, NodeKind
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -42,12 +43,20 @@ MAX_PAIRS = 5
 """Pairs of contracts listed per body and kind (all are counted)."""
 
 
+FAR_SUPPLIER_LIMIT = 500
+"""A supplier of more contracts than this (a national one) is followed to other buyers only
+among the near bodies, whose contracts are all read: followed further, one such supplier would
+make one council's question read most of the graph, and sharing it says little."""
+
+
 def opportunities_graph(
     store: GraphStore, at: date, arguments: Mapping[str, Any]
 ) -> nx.MultiDiGraph[str]:
     """What ``opportunities`` reads: the council's own links; its neighbours, the councils of
-    its county and combined authority; their contracts, suppliers and frameworks; and the
-    other contracts and buyers of its own suppliers."""
+    its county and combined authority, and the buying organisations they buy through; and, as
+    rows in ``G.graph["contracts"]`` (``GraphStore.contracts_of``), their contracts and the
+    other contracts of the council's suppliers in the same categories (``supplier_contracts``,
+    ``FAR_SUPPLIER_LIMIT``), with the other buyers of those."""
     node = str(arguments["node"])
     own = store.neighbourhood([node], 1, at, kinds={LinkKind.BORDERS, LinkKind.WITHIN,
                                                     LinkKind.MEMBER_OF})  # fmt: skip
@@ -60,21 +69,53 @@ def opportunities_graph(
             near |= set(store.neighbourhood([area], 1, at, kinds=grouping))
     wide = (NodeKind.REGION, NodeKind.NATION)
     near = {n for n in near if own.nodes.get(n, {}).get("kind") not in wide}
-    theirs = store.neighbourhood(sorted(near), 2, at, kinds=CONTRACT_LINKS)
-    mine = store.neighbourhood([node], 4, at, kinds={LinkKind.AWARDED, LinkKind.SUPPLIES})
     geography = store.neighbourhood(sorted(near), 0, at)
     frameworks = store.neighbourhood(sorted(near | {node}), 1, at, kinds={LinkKind.BUYS_THROUGH})
-    return nx.compose_all([geography, own, theirs, mine, frameworks])
+    G = nx.compose_all([geography, own, frameworks])
+    rows = {r.id: r for r in store.contracts_of(sorted(near | {node}), at)}
+    category = arguments.get("category")
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for row in rows.values():
+        if node in row.buyers and row.cpv_division and category in (None, row.cpv_division):
+            for supplier, _ in row.suppliers:
+                wanted[supplier].add(row.cpv_division)
+    further, not_followed = store.supplier_contracts(wanted, at, largest=FAR_SUPPLIER_LIMIT)
+    for row in further:
+        rows.setdefault(row.id, row)
+    from graph.store.records import to_networkx  # noqa: PLC0415 - with the store, not before
+
+    buyers = {b for row in further for b in row.buyers} - set(G)
+    G.add_nodes_from(to_networkx(store.get_nodes(buyers).values(), [], at).nodes(data=True))
+    G.graph["contracts"] = [rows[c] for c in sorted(rows)]
+    G.graph["suppliers_not_followed"] = not_followed
+    return G
 
 
 @dataclass(frozen=True, slots=True)
 class _Contract:
     id: str
-    category: str
+    name: str
+    category: str | None
+    division: str
     end: date | None
+    buyers: tuple[str, ...]
     suppliers: frozenset[str]
     frameworks: frozenset[str]
     value: float | None
+
+    @classmethod
+    def of(cls, row: ContractRow) -> _Contract:
+        return cls(
+            id=row.id,
+            name=row.name,
+            category=row.category,
+            division=row.cpv_division or "",
+            end=date.fromisoformat(row.end_date) if row.end_date else None,
+            buyers=row.buyers,
+            suppliers=frozenset(s for s, _ in row.suppliers),
+            frameworks=frozenset(row.frameworks),
+            value=row.value_gbp,
+        )
 
 
 def opportunities(
@@ -90,13 +131,14 @@ def opportunities(
     Parameters
     ----------
     G
-        The graph as at a day, or ``node``'s part of it (``opportunities_graph``).
+        The graph as at a day, or ``node``'s part of it (``opportunities_graph``, whose
+        contracts are rows in ``G.graph["contracts"]``).
     node
         A council or other public body with contracts (``NotFound`` if it is not in ``G``).
     months
         How close two contracts' end dates must be to count as ending together.
     category
-        Only contracts of this CPV division (``48``) or whose category contains this text.
+        Only contracts of this CPV division (``48``).
     top
         Bodies listed.
 
@@ -105,51 +147,30 @@ def opportunities(
     dict
         ``parameters``, ``node``, ``contracts`` (how many of its own were read) and
         ``opportunities``: each body with ``proximity``, ``score`` and its ``breakdown``,
-        ``evidence`` (pairs of contracts: ``same_supplier``, ``ending_together``,
-        ``same_framework``) and ``reasons``; and ``neighbours_frameworks``: the buying
-        organisations near bodies use and it does not (frameworks it could call off too).
+        ``pairs`` (how many of each kind), ``evidence`` (the first pairs of contracts:
+        ``same_supplier``, ``ending_together``, ``same_framework``) and ``reasons``;
+        ``neighbours_frameworks``: the buying organisations near bodies use and it does not
+        (frameworks it could call off too); and ``suppliers_not_followed``: its suppliers of
+        more than ``FAR_SUPPLIER_LIMIT`` contracts, compared with near bodies only.
     """
     check_node(G, node)
-    mine = [c for c in _contracts_of(G, node) if _wanted(c, category)]
-    nearness = _proximity(G, node)
-    found: dict[str, dict[str, list[_Match]]] = defaultdict(lambda: defaultdict(list))
-    buyers_of: dict[str, set[str]] = defaultdict(set)
-    for u, v, key in G.edges(keys=True):
-        if key == AWARDED and u != node:
-            buyers_of[v].add(u)
+    rows = contract_rows(G)
+    names = {s: name for row in rows for s, name in row.suppliers}
+    contracts = [_Contract.of(r) for r in rows if category in (None, r.cpv_division)]
+    mine = [c for c in contracts if node in c.buyers]
     others: dict[str, list[_Contract]] = defaultdict(list)
-    for contract, buyers in buyers_of.items():
-        record = _contract(G, contract)
-        if _wanted(record, category):
-            for b in buyers:
-                others[b].append(record)
-    by_category: dict[str, list[_Contract]] = defaultdict(list)
-    by_framework: dict[str, list[_Contract]] = defaultdict(list)
-    for ours in mine:
-        if ours.category:
-            by_category[ours.category].append(ours)
-        for framework in ours.frameworks:
-            by_framework[framework].append(ours)
-    for body, contracts in others.items():
-        framework_pairs: set[tuple[str, str]] = set()
-        for theirs in contracts:  # compared only with ours of its category or framework
-            for ours in by_category.get(theirs.category, ()):
-                shared = ours.suppliers & theirs.suppliers
-                if shared:
-                    found[body]["same_supplier"].append((ours, theirs, shared))
-                if _close(ours.end, theirs.end, months):
-                    found[body]["ending_together"].append((ours, theirs, frozenset()))
-            for framework in theirs.frameworks:
-                for ours in by_framework.get(framework, ()):
-                    if (ours.id, theirs.id) not in framework_pairs:
-                        framework_pairs.add((ours.id, theirs.id))
-                        both = ours.frameworks & theirs.frameworks
-                        found[body]["same_framework"].append((ours, theirs, both))
+    for c in contracts:
+        for buyer in c.buyers:
+            if buyer != node:
+                others[buyer].append(c)
+    ours = _Ours(mine, months)
+    nearness = _proximity(G, node)
     ranked: list[dict[str, Any]] = []
-    for body, matches in found.items():
+    for body, theirs in others.items():
+        counts, evidence = ours.compare(theirs, names)
+        if not counts:
+            continue
         where = nearness.get(body, "further")
-        counts = {k: len(v) for k, v in matches.items()}
-        evidence = {k: _pairs(G, k, v) for k, v in matches.items()}
         parts = {k: round(EVIDENCE_WEIGHT[k] * math.log2(1 + n), 3) for k, n in counts.items()}
         score = PROXIMITY[where] * sum(parts.values())
         ranked.append({
@@ -158,18 +179,92 @@ def opportunities(
             "score": round(score, 3),
             "breakdown": {"proximity_weight": PROXIMITY[where], **parts},
             "pairs": counts,
-            "evidence": dict(sorted(evidence.items())),
+            "evidence": evidence,
             "reasons": _reasons(evidence, counts, months),
         })  # fmt: skip
     order = list(PROXIMITY)
     ranked.sort(key=lambda r: (order.index(str(r["proximity"])), -float(r["score"]), str(r["id"])))
+    not_followed = G.graph.get("suppliers_not_followed", {})
     return {
         "parameters": {"node": node, "months": months, "category": category, "top": top},
         "node": node_ref(G, node),
         "contracts": len(mine),
         "opportunities": ranked[:top],
         "neighbours_frameworks": _neighbours_frameworks(G, node, nearness),
+        "suppliers_not_followed": [
+            {"id": s, "name": names.get(s, s), "kind": str(NodeKind.SUPPLIER), "contracts": n}
+            for s, n in sorted(not_followed.items(), key=lambda x: (-x[1], x[0]))
+        ],
     }
+
+
+_Match = tuple[_Contract, _Contract, frozenset[str]]
+"""Our contract, theirs, and what they share (suppliers or frameworks)."""
+
+
+class _Ours:
+    """A council's contracts indexed for comparing another body's with them: by category
+    and supplier, by category and end date (sorted, so that the contracts ending within
+    ``months`` of one of theirs are counted by bisection, not pair by pair), by framework."""
+
+    def __init__(self, mine: list[_Contract], months: int) -> None:
+        self.months = months
+        self.window = months * 30.44
+        self.ids = {c.id for c in mine}
+        self.by_supplier: dict[tuple[str, str], list[_Contract]] = defaultdict(list)
+        self.by_framework: dict[str, list[_Contract]] = defaultdict(list)
+        dated: dict[str, list[_Contract]] = defaultdict(list)
+        for c in mine:
+            if c.division:
+                for supplier in c.suppliers:
+                    self.by_supplier[(c.division, supplier)].append(c)
+                if c.end is not None:
+                    dated[c.division].append(c)
+            for framework in c.frameworks:
+                self.by_framework[framework].append(c)
+        self.ending: dict[str, tuple[list[int], list[_Contract]]] = {}
+        for division, items in dated.items():
+            items.sort(key=lambda c: (c.end, c.id))
+            self.ending[division] = ([c.end.toordinal() for c in items if c.end], items)
+
+    def compare(
+        self, theirs: list[_Contract], names: Mapping[str, str]
+    ) -> tuple[dict[str, int], dict[str, list[dict[str, Any]]]]:
+        """How many pairs of ours and ``theirs`` of each kind, and the first pairs of each."""
+        same_supplier: list[_Match] = []
+        same_framework: list[_Match] = []
+        together = 0
+        ending: list[_Match] = []
+        for t in sorted(theirs, key=lambda c: (c.end is None, c.end or date.min, c.id)):
+            if t.division:
+                paired: set[str] = set()
+                for supplier in t.suppliers:
+                    for o in self.by_supplier.get((t.division, supplier), ()):
+                        if o.id != t.id and o.id not in paired:
+                            paired.add(o.id)
+                            same_supplier.append((o, t, o.suppliers & t.suppliers))
+                if t.end is not None and t.division in self.ending:
+                    days, items = self.ending[t.division]
+                    day = t.end.toordinal()
+                    lo = bisect_left(days, day - self.window)
+                    hi = bisect_right(days, day + self.window)
+                    close = [o for o in items[lo:hi] if o.id != t.id]
+                    together += len(close)
+                    if len(ending) < MAX_PAIRS or (ending and ending[-1][1].end == t.end):
+                        ending += [(o, t, frozenset()) for o in close[:MAX_PAIRS]]
+            seen: set[str] = set()
+            for framework in t.frameworks:
+                for o in self.by_framework.get(framework, ()):
+                    if o.id != t.id and o.id not in seen:
+                        seen.add(o.id)
+                        same_framework.append((o, t, o.frameworks & t.frameworks))
+        found = {"same_supplier": same_supplier, "ending_together": ending,
+                 "same_framework": same_framework}  # fmt: skip
+        counts = {k: len(v) for k, v in found.items() if v}
+        if together:
+            counts["ending_together"] = together
+        evidence = {k: _pairs(k, v, names) for k, v in sorted(found.items()) if v}
+        return counts, evidence
 
 
 def _neighbours_frameworks(
@@ -199,77 +294,27 @@ def _neighbours_frameworks(
     return out
 
 
-def _contracts_of(G: nx.MultiDiGraph[str], body: str) -> list[_Contract]:
-    return [
-        _contract(G, v)
-        for _, v, key in G.out_edges(body, keys=True)
-        if key == AWARDED and G.nodes[v].get("kind") == NodeKind.CONTRACT
-    ]
-
-
-def _contract(G: nx.MultiDiGraph[str], contract: str) -> _Contract:
-    data = G.nodes[contract]
-    end = data.get("end_date")
-    suppliers = frozenset(u for u, _, k in G.in_edges(contract, keys=True) if k == SUPPLIES)
-    frameworks = frozenset(
-        f"{v}:{ref}" if ref else v
-        for _, v, k, d in G.out_edges(contract, keys=True, data=True)
-        if k == CALLED_OFF
-        for ref in (str(d.get("frameworks") or "").split(";"))
-    )
-    value = data.get("value_gbp")
-    return _Contract(
-        id=contract,
-        category=str(data.get("cpv_division") or ""),
-        end=date.fromisoformat(str(end)) if end else None,
-        suppliers=suppliers,
-        frameworks=frameworks,
-        value=float(value) if value not in (None, "") else None,
-    )
-
-
-_Match = tuple[_Contract, _Contract, frozenset[str]]
-"""Our contract, theirs, and what they share (suppliers or frameworks)."""
-
-
-def _pairs(G: nx.MultiDiGraph[str], kind: str, matches: list[_Match]) -> list[dict[str, Any]]:
+def _pairs(kind: str, matches: list[_Match], names: Mapping[str, str]) -> list[dict[str, Any]]:
     """The first ``MAX_PAIRS`` of ``matches`` (by their end dates) as evidence."""
     first = sorted(matches, key=lambda m: (str(m[1].end), str(m[0].end), m[0].id, m[1].id))
-    key = "suppliers" if kind == "same_supplier" else "frameworks"
-    return [_pair(G, ours, theirs, **{key: shared}) for ours, theirs, shared in first[:MAX_PAIRS]]
+    out = []
+    for ours, theirs, shared in first[:MAX_PAIRS]:
+        pair: dict[str, Any] = {"category": ours.category, "theirs": _side(theirs),
+                                "ours": _side(ours)}  # fmt: skip
+        if kind == "same_supplier":
+            kind_name = str(NodeKind.SUPPLIER)
+            pair["suppliers"] = [
+                {"id": s, "name": names.get(s, s), "kind": kind_name} for s in sorted(shared)
+            ]
+        elif kind == "same_framework":
+            pair["frameworks"] = sorted(shared)
+        out.append(pair)
+    return out
 
 
-def _close(a: date | None, b: date | None, months: int) -> bool:
-    """Whether two end dates are within ``months`` of each other (a month: 30.44 days)."""
-    return a is not None and b is not None and abs((a - b).days) <= months * 30.44
-
-
-def _wanted(contract: _Contract, category: str | None) -> bool:
-    return category is None or contract.category == category
-
-
-def _pair(
-    G: nx.MultiDiGraph[str],
-    a: _Contract,
-    b: _Contract,
-    *,
-    suppliers: frozenset[str] = frozenset(),
-    frameworks: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
-    def side(c: _Contract) -> dict[str, Any]:
-        return {"id": c.id, "name": name_of(G, c.id), "end_date": c.end.isoformat() if c.end
-                else None, "value_gbp": c.value}  # fmt: skip
-
-    pair: dict[str, Any] = {
-        "category": G.nodes[a.id].get("category"),
-        "theirs": side(b),
-        "ours": side(a),
-    }
-    if suppliers:
-        pair["suppliers"] = [node_ref(G, s) for s in sorted(suppliers)]
-    if frameworks:
-        pair["frameworks"] = sorted(frameworks)
-    return pair
+def _side(c: _Contract) -> dict[str, Any]:
+    return {"id": c.id, "name": c.name, "end_date": c.end.isoformat() if c.end else None,
+            "value_gbp": c.value}  # fmt: skip
 
 
 def _proximity(G: nx.MultiDiGraph[str], node: str) -> dict[str, str]:

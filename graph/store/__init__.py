@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from graph.model import ContractRow
 from graph.store.backends import open_store
 from graph.store.base import GraphStore, Stats
 from graph.store.nx_store import NetworkXStore
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from graph.store.neo4j_store import Neo4jStore
 
 __all__ = [
+    "ContractRow",
     "GraphStore",
     "Neo4jStore",
     "NetworkXStore",

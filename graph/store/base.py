@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
@@ -13,7 +13,7 @@ from typing import Self
 import networkx as nx
 
 from graph.errors import InvalidInput
-from graph.model import Link, LinkKey, LinkKind, Node, NodeKind
+from graph.model import ContractRow, Link, LinkKey, LinkKind, Node, NodeKind
 from graph.store.records import (
     ANALYSIS_LINK_ATTRS,
     ANALYSIS_NODE_ATTRS,
@@ -131,6 +131,25 @@ class GraphStore(ABC):
         result is the subgraph of ``graph(at)`` induced by the nodes reached: every link of
         any kind between two of them, with the same attributes. Unknown ids are left out.
         """
+
+    @abstractmethod
+    def contracts_of(
+        self, buyers: Iterable[str], at: date | None = None, *, ending_from: date | None = None
+    ) -> list[ContractRow]:
+        """The contracts any of ``buyers`` awarded, each once, sorted by id: with ``at``, those
+        valid that day through an ``awarded`` link valid that day (and each row's buyers,
+        suppliers and frameworks as at that day); with ``ending_from``, only those ending on or
+        after that day or with no end date. Reads the buyers' contracts, nothing else."""
+
+    @abstractmethod
+    def supplier_contracts(
+        self, wanted: Mapping[str, Iterable[str]], at: date | None = None, *, largest: int
+    ) -> tuple[list[ContractRow], dict[str, int]]:
+        """The contracts (valid on ``at``) that each supplier of ``wanted`` supplies in the CPV
+        divisions ``wanted`` gives it, each once, sorted by id. A supplier of more than
+        ``largest`` contracts (of any day) is not read: it comes back in the second part with
+        that number, so that one national supplier cannot make a council's question read
+        most of the graph."""
 
     @abstractmethod
     def search_rows(self, at: date | None = None) -> list[SearchRow]:

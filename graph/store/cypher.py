@@ -154,6 +154,38 @@ SEARCH_ROWS = (
     f"WHERE {_valid('r')} AND {_valid('t')} | [type(r), labels(t), t.id]] AS targets "
     "ORDER BY id"
 )
+_CONTRACT_ROW = (
+    "c.id AS id, c.name AS name, c.category AS category, c.cpv_division AS cpv_division, "
+    "c.start_date AS start_date, c.end_date AS end_date, c.value_gbp AS value_gbp, "
+    f"[(x:Node)-[r:{TYPES[LinkKind.AWARDED]}]->(c) WHERE {_valid('r')} AND {_valid('x')} "
+    "| x.id] AS buyers, "
+    f"[(x:Node)-[r:{TYPES[LinkKind.SUPPLIES]}]->(c) WHERE {_valid('r')} AND {_valid('x')} "
+    "| [x.id, x.name]] AS suppliers, "
+    f"[(c)-[r:{TYPES[LinkKind.CALLED_OFF]}]->(x:Node) WHERE {_valid('r')} AND {_valid('x')} "
+    "| [x.id, r.frameworks]] AS called_off"
+)
+CONTRACTS_OF = (
+    CURRENT + f"MATCH (b:Node) WHERE b.g = g AND b.id IN $ids AND {_valid('b')} "
+    f"MATCH (b)-[a:{TYPES[LinkKind.AWARDED]}]->(c:{LABELS[NodeKind.CONTRACT]}) "
+    f"WHERE {_valid('a')} AND {_valid('c')} "
+    "AND ($ending_from IS NULL OR c.end_date IS NULL OR c.end_date >= $ending_from) "
+    "WITH DISTINCT c RETURN " + _CONTRACT_ROW
+)
+"""The contracts the buyers ``$ids`` awarded (``GraphStore.contracts_of``): from each buyer
+along its typed relationships only, so that its other links are never read."""
+SUPPLIER_SIZES = (
+    CURRENT + f"MATCH (s:Node) WHERE s.g = g AND s.id IN $ids AND {_valid('s')} "
+    f"RETURN s.id AS id, COUNT {{ (s)-[:{TYPES[LinkKind.SUPPLIES]}]->() }} AS contracts"
+)
+"""How many contracts each supplier has (the degree Neo4j keeps: nothing is walked)."""
+SUPPLIER_CONTRACTS = (
+    CURRENT + "UNWIND $wanted AS w "
+    f"MATCH (s:Node {{id: w[0], g: g}})-[r:{TYPES[LinkKind.SUPPLIES]}]->"
+    f"(c:{LABELS[NodeKind.CONTRACT]}) "
+    f"WHERE c.cpv_division IN w[1] AND {_valid('r')} AND {_valid('c')} "
+    "WITH DISTINCT c RETURN " + _CONTRACT_ROW
+)
+"""The contracts of ``[supplier, [divisions]]`` pairs (``GraphStore.supplier_contracts``)."""
 NODES_OF_KIND = {
     kind: (
         CURRENT + f"MATCH (n:{label}) WHERE n.g = g "

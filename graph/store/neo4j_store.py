@@ -15,7 +15,7 @@ midway leaves a stale generation that the next large write deletes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -25,7 +25,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
-from graph.model import Link, LinkKey, LinkKind, Node, NodeKind
+from graph.model import ContractRow, Link, LinkKey, LinkKind, Node, NodeKind, contract_row
 from graph.store import cypher
 from graph.store.base import GraphStore, Stats, follow_kinds, start_ids
 from graph.store.props import (
@@ -223,6 +223,32 @@ class Neo4jStore(GraphStore):
         )  # fmt: skip
         return analysis_networkx(nodes, links)
 
+    def contracts_of(
+        self, buyers: Iterable[str], at: date | None = None, *, ending_from: date | None = None
+    ) -> list[ContractRow]:
+        after = ending_from.isoformat() if ending_from else None
+        found: dict[str, ContractRow] = {}
+        wanted = list(dict.fromkeys(buyers))
+        for start in range(0, len(wanted), BATCH):
+            batch = wanted[start : start + BATCH]
+            for r in self._read(cypher.CONTRACTS_OF, ids=batch, at=at, ending_from=after):
+                found[r["id"]] = _contract_row(r)
+        return [found[c] for c in sorted(found)]
+
+    def supplier_contracts(
+        self, wanted: Mapping[str, Iterable[str]], at: date | None = None, *, largest: int
+    ) -> tuple[list[ContractRow], dict[str, int]]:
+        read = self._read(cypher.SUPPLIER_SIZES, ids=sorted(wanted), at=at)
+        sizes = {r["id"]: r["contracts"] for r in read}
+        skipped = {s: n for s, n in sizes.items() if n > largest}
+        pairs = [[s, sorted(wanted[s])] for s in sorted(sizes) if s not in skipped]
+        found: dict[str, ContractRow] = {}
+        for start in range(0, len(pairs), BATCH):
+            batch = pairs[start : start + BATCH]
+            for r in self._read(cypher.SUPPLIER_CONTRACTS, wanted=batch, at=at):
+                found[r["id"]] = _contract_row(r)
+        return [found[c] for c in sorted(found)], skipped
+
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
         return [
             search_row(
@@ -297,6 +323,17 @@ class Neo4jStore(GraphStore):
 
 NodeRows = dict[NodeKind, list[dict[str, Any]]]
 LinkRows = dict[LinkKind, list[dict[str, Any]]]
+
+
+def _contract_row(r: neo4j.Record) -> ContractRow:
+    return contract_row(
+        r["id"],
+        r["name"],
+        {k: r[k] for k in ("category", "cpv_division", "start_date", "end_date", "value_gbp")},
+        buyers=r["buyers"],
+        suppliers=(tuple(s) for s in r["suppliers"]),
+        called_off=(tuple(c) for c in r["called_off"]),
+    )
 
 
 def _rows(nodes: Sequence[Node], links: Sequence[Link]) -> tuple[NodeRows, LinkRows]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,14 @@ import orjson
 from filelock import FileLock, Timeout
 
 from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
-from graph.model import Link, LinkKey, LinkKind, Node, NodeKind, Source
+from graph.model import ContractRow, Link, LinkKey, LinkKind, Node, NodeKind, Source, contract_row
 from graph.store.base import GraphStore, follow_kinds, start_ids
-from graph.store.records import SearchRow, Target, search_row, to_networkx
+from graph.store.records import (
+    SearchRow,
+    Target,
+    search_row,
+    to_networkx,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +141,81 @@ class NetworkXStore(GraphStore):
         nodes = [G.nodes[n]["record"] for n in seen]
         links = [d["record"] for n in seen for _, v, d in G.out_edges(n, data=True) if v in seen]
         return to_networkx(nodes, links, at)
+
+    def contracts_of(
+        self, buyers: Iterable[str], at: date | None = None, *, ending_from: date | None = None
+    ) -> list[ContractRow]:
+        self._fresh()
+        G = self._G
+        after = ending_from.isoformat() if ending_from else None
+        found: dict[str, ContractRow] = {}
+        for buyer in dict.fromkeys(buyers):
+            if buyer not in G or not _valid(G.nodes[buyer]["record"], at):
+                continue
+            for contract, keyed in G.succ[buyer].items():
+                link = keyed.get(LinkKind.AWARDED)
+                if link is None or contract in found or not _valid(link["record"], at):
+                    continue
+                row = self._contract_row(contract, at)
+                if row is not None and (after is None or not row.end_date or row.end_date >= after):
+                    found[contract] = row
+        return [found[c] for c in sorted(found)]
+
+    def supplier_contracts(
+        self, wanted: Mapping[str, Iterable[str]], at: date | None = None, *, largest: int
+    ) -> tuple[list[ContractRow], dict[str, int]]:
+        self._fresh()
+        G = self._G
+        found: dict[str, ContractRow] = {}
+        skipped: dict[str, int] = {}
+        for supplier, divisions in wanted.items():
+            if supplier not in G or not _valid(G.nodes[supplier]["record"], at):
+                continue
+            supplied = [(c, k[LinkKind.SUPPLIES]) for c, k in G.succ[supplier].items()
+                        if LinkKind.SUPPLIES in k]  # fmt: skip
+            if len(supplied) > largest:
+                skipped[supplier] = len(supplied)
+                continue
+            among = set(divisions)
+            for contract, link in supplied:
+                record: Node = G.nodes[contract]["record"]
+                if (
+                    contract not in found and record.attrs.get("cpv_division") in among
+                    and _valid(link["record"], at)
+                ):  # fmt: skip
+                    row = self._contract_row(contract, at)
+                    if row is not None:
+                        found[contract] = row
+        return [found[c] for c in sorted(found)], skipped
+
+    def _contract_row(self, contract: str, at: date | None) -> ContractRow | None:
+        """``contract``'s row as at ``at`` (``None`` unless it is a contract valid then)."""
+        G = self._G
+        node: Node = G.nodes[contract]["record"]
+        if node.kind is not NodeKind.CONTRACT or not _valid(node, at):
+            return None
+
+        def ends(
+            adjacency: Mapping[str, Mapping[str, Any]], kind: LinkKind
+        ) -> Iterator[tuple[Node, Link]]:
+            for other, keyed in adjacency.items():
+                data = keyed.get(kind)
+                if data is not None:
+                    record: Node = G.nodes[other]["record"]
+                    if _valid(data["record"], at) and _valid(record, at):
+                        yield record, data["record"]
+
+        return contract_row(
+            node.id,
+            node.name,
+            node.attrs,
+            buyers=(b.id for b, _ in ends(G.pred[contract], LinkKind.AWARDED)),
+            suppliers=((s.id, s.name) for s, _ in ends(G.pred[contract], LinkKind.SUPPLIES)),
+            called_off=(
+                (bo.id, link.attrs.get("frameworks"))
+                for bo, link in ends(G.succ[contract], LinkKind.CALLED_OFF)
+            ),
+        )
 
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
         self._fresh()
