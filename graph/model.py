@@ -7,6 +7,7 @@ one mapping function in ``loaders`` turns it into a ``Node`` or a ``Link``.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -391,12 +392,140 @@ def contract_row(
         value_gbp=float(value) if value not in (None, "") else None,
         buyers=tuple(sorted(set(buyers))),
         suppliers=tuple(sorted(set(suppliers))),
-        frameworks=tuple(sorted({
-            f"{bo}:{ref}" if ref else bo
-            for bo, refs in called_off for ref in str(refs or "").split(";")
-        })),
+        frameworks=tuple(sorted({f for bo, refs in called_off for f in framework_keys(bo, refs)})),
     )  # fmt: skip
+
+
+def framework_keys(bo: str, refs: Any) -> list[str]:
+    """``BO:REFERENCE`` for each of the references (separated by ``;``) of a ``called_off``
+    link's ``frameworks``; ``BO`` alone when it has none."""
+    return [f"{bo}:{ref}" if ref else bo for ref in str(refs or "").split(";")]
 
 
 def _text(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
+
+
+KINDS_OF_MATCH = ("same_supplier", "ending_together", "same_framework")
+"""What another body's contract can share with one of a council's (``ContractProbe.match``)."""
+
+
+def month_of(day: str) -> int:
+    """``2024-02-29`` -> the month's number since year 0 (``2024 * 12 + 1``)."""
+    return int(day[:4]) * 12 + int(day[5:7]) - 1
+
+
+def month_key(month: int) -> str:
+    """The ``YYYY-MM`` of a ``month_of`` number."""
+    return f"{month // 12:04d}-{month % 12 + 1:02d}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContractProbe:
+    """One body's contracts in the form other bodies' are compared with (``GraphStore.
+    compare_contracts``): counts, so that a store compares each of theirs with all of ours
+    by looking numbers up, never pair by pair.
+
+    A contract of theirs in CPV division ``d`` ending in month ``m`` makes, with ours:
+    ``same_supplier`` pairs: ours in ``d`` with each supplier they share
+    (``suppliers[d][supplier]``, summed over its suppliers); ``ending_together`` pairs: ours in
+    ``d`` ending within ``months`` calendar months of ``m`` (``ending[d][m]``);
+    ``same_framework`` pairs: ours called off each framework it was (``frameworks``)."""
+
+    buyer: str
+    months: int
+    category: str | None
+    """Only contracts of this CPV division are compared (``None``: every one)."""
+    suppliers: dict[str, dict[str, int]]
+    ending: dict[str, dict[str, int]]
+    frameworks: dict[str, int]
+
+    @classmethod
+    def of(
+        cls, buyer: str, ours: Iterable[ContractRow], months: int, category: str | None = None
+    ) -> ContractProbe:
+        suppliers: dict[str, dict[str, int]] = {}
+        ending: dict[str, dict[str, int]] = {}
+        frameworks: dict[str, int] = {}
+        for row in ours:
+            division = row.cpv_division
+            if category is not None and division != category:
+                continue
+            if division:
+                for supplier, _ in row.suppliers:
+                    counts = suppliers.setdefault(division, {})
+                    counts[supplier] = counts.get(supplier, 0) + 1
+                if row.end_date:
+                    end = month_of(row.end_date)
+                    counts = ending.setdefault(division, {})
+                    for m in range(end - months, end + months + 1):
+                        counts[month_key(m)] = counts.get(month_key(m), 0) + 1
+            for framework in row.frameworks:
+                frameworks[framework] = frameworks.get(framework, 0) + 1
+        return cls(buyer=buyer, months=months, category=category, suppliers=suppliers,
+                   ending=ending, frameworks=frameworks)  # fmt: skip
+
+    def match(
+        self,
+        division: str | None,
+        end_date: str | None,
+        suppliers: Iterable[str],
+        frameworks: Iterable[str],
+    ) -> tuple[int, int, int]:
+        """The pairs one contract of theirs makes with ours, of each ``KINDS_OF_MATCH``."""
+        if self.category is not None and division != self.category:
+            return 0, 0, 0
+        by_supplier = self.suppliers.get(division or "", {})
+        same = sum(by_supplier.get(s, 0) for s in suppliers)
+        together = self.ending.get(division or "", {}).get(end_date[:7], 0) if end_date else 0
+        framework = sum(self.frameworks.get(f, 0) for f in frameworks)
+        return same, together, framework
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BodyMatches:
+    """How another body's contracts match a ``ContractProbe``: the pairs of each kind, and
+    its first contracts (by end date) that make pairs of each kind, as rows."""
+
+    body: str
+    pairs: dict[str, int]
+    examples: dict[str, tuple[ContractRow, ...]]
+
+
+class MatchTally:
+    """Adds up ``ContractProbe.match`` per body, keeping the first ``first`` contracts of each
+    kind by end date (no end date last), for a store that compares in Python."""
+
+    def __init__(self, first: int) -> None:
+        self.first = first
+        self._pairs: dict[str, list[int]] = {}
+        self._candidates: dict[tuple[str, int], list[tuple[bool, str, str]]] = {}
+
+    def add(self, body: str, contract: str, end_date: str | None, counts: tuple[int, ...]) -> None:
+        if not any(counts):
+            return
+        total = self._pairs.setdefault(body, [0, 0, 0])
+        for i, n in enumerate(counts):
+            if n:
+                total[i] += n
+                self._candidates.setdefault((body, i), []).append(
+                    (end_date is None, end_date or "", contract)
+                )
+
+    def wanted(self) -> set[str]:
+        """The contracts to give as examples (``result`` needs their rows)."""
+        return {c for found in self._candidates.values() for *_, c in self._first(found)}
+
+    def result(self, rows: Mapping[str, ContractRow]) -> list[BodyMatches]:
+        out = []
+        for body in sorted(self._pairs):
+            pairs = {k: n for k, n in zip(KINDS_OF_MATCH, self._pairs[body], strict=True) if n}
+            examples = {
+                kind: tuple(rows[c] for *_, c in self._first(self._candidates[(body, i)]))
+                for i, kind in enumerate(KINDS_OF_MATCH) if (body, i) in self._candidates
+            }  # fmt: skip
+            out.append(BodyMatches(body=body, pairs=pairs, examples=examples))
+        return out
+
+    def _first(self, found: list[tuple[bool, str, str]]) -> list[tuple[bool, str, str]]:
+        return heapq.nsmallest(self.first, found)

@@ -31,6 +31,7 @@ from graph import (
     open_store,
 )
 from graph.analysis import ANALYSES
+from graph.model import BodyMatches, ContractProbe
 from graph.queries import partnerships, partnerships_graph
 from graph.store import cypher
 from graph.store.records import SearchRow
@@ -320,8 +321,8 @@ def contract_graph() -> tuple[list[Node], list[Link]]:
 
 
 def test_contract_rows_are_read_the_same(any_store: GraphStore) -> None:
-    """``contracts_of`` and ``supplier_contracts``: the same rows on each backend, as at a day
-    or of every day, with a large supplier left unread and its count given."""
+    """``contracts_of``: the same rows on each backend, as at a day, of every day, or of
+    those ending from a day."""
     any_store.write(*contract_graph())
     every = any_store.contracts_of(["E07000062", "no-such-id"])
     assert [r.id for r in every] == ["ct:1", "ct:2", "ct:3"]
@@ -336,12 +337,29 @@ def test_contract_rows_are_read_the_same(any_store: GraphStore) -> None:
     ending = any_store.contracts_of(["E07000062"], ending_from=date(2026, 7, 1))
     assert [r.id for r in ending] == ["ct:3"]
     assert any_store.contracts_of(["E07000061"]) == [one]
-    rows, skipped = any_store.supplier_contracts({"su:big": ["48"], "su:small": ["90"]}, None,
-                                                 largest=3)  # fmt: skip
-    assert ([r.id for r in rows], skipped) == (["ct:1", "ct:2"], {})
-    rows, skipped = any_store.supplier_contracts({"su:big": ["48"], "su:small": ["48"]}, day,
-                                                 largest=2)  # fmt: skip
-    assert ([r.id for r in rows], skipped) == (["ct:1"], {"su:big": 3})
+
+
+def test_contracts_are_compared_the_same(any_store: GraphStore) -> None:
+    """``compare_contracts``: Hastings' contract of 2023 pairs with Eastbourne's of 2026 (the
+    same supplier, ending 30 months apart); their joint contract is left out; found among
+    the near bodies or through the supplier, unless the supplier has too many contracts."""
+    any_store.write(*contract_graph())
+    ours = any_store.contracts_of(["E07000061"])
+    probe = ContractProbe.of("E07000061", ours, months=30)
+    assert probe.ending["48"]["2023-12"] == 1 and "2023-11" not in probe.ending["48"]
+    [theirs] = [r for r in any_store.contracts_of(["E07000062"]) if r.id == "ct:2"]
+    expected = [BodyMatches(body="E07000062",
+                            pairs={"same_supplier": 1, "ending_together": 1},
+                            examples={"same_supplier": (theirs,),
+                                      "ending_together": (theirs,)})]  # fmt: skip
+    compare = any_store.compare_contracts
+    assert compare(probe, None, near=["E07000062"], largest=3, first=5) == (expected, {})
+    assert compare(probe, None, near=[], largest=3, first=5) == (expected, {})
+    assert compare(probe, None, near=[], largest=2, first=5) == ([], {"su:big": 3})
+    assert compare(probe, date(2024, 6, 1), near=["E07000062"], largest=3, first=5) == ([], {})
+    closer = ContractProbe.of("E07000061", ours, months=29)
+    [match], _ = compare(closer, None, near=["E07000062"], largest=3, first=5)
+    assert match.pairs == {"same_supplier": 1}
 
 
 def test_neighbourhood_refuses_what_it_cannot_follow(any_store: GraphStore) -> None:
@@ -364,11 +382,14 @@ def test_neo4j_reads_start_from_an_index(neo4j_server: Neo4jServer) -> None:
              "NEIGHBOURS": cypher.NEIGHBOURS, "INDUCED": cypher.INDUCED,
              "SEARCH_ROWS": cypher.SEARCH_ROWS, "CONTRACTS_OF": cypher.CONTRACTS_OF,
              "SUPPLIER_SIZES": cypher.SUPPLIER_SIZES,
-             "SUPPLIER_CONTRACTS": cypher.SUPPLIER_CONTRACTS,
+             "CONTRACT_ROWS": cypher.CONTRACT_ROWS, "COMPARE_NEAR": cypher.COMPARE_NEAR,
+             "COMPARE_FURTHER": cypher.COMPARE_FURTHER,
              **{f"REACH[{h}]": q for h, q in cypher.REACH.items()}}  # fmt: skip
     params = {"ids": ["E08000035"], "among": ["E08000035"], "at": date.today(),
               "types": ["BORDERS"], "ending_from": None,
-              "wanted": [["su:ch-02933191", ["48"]]]}  # fmt: skip
+              "wanted": [["su:ch-02933191", ["48"]]], "buyer": "E08000035",
+              "near": ["E08000035"], "first": 5, "category": None,
+              "suppliers": {"48": {"su:ch-02933191": 1}}, "ending": {}, "frameworks": {}}  # fmt: skip
     auth = (neo4j_server.username, neo4j_server.password)
     with GraphDatabase.driver(neo4j_server.uri, auth=auth) as driver, driver.session() as session:
         for name, statement in reads.items():

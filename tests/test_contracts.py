@@ -190,10 +190,8 @@ def test_opportunities_known_answer_on_the_real_export(
                                "proximity": "same county"}]  # fmt: skip
     ids = [o["id"] for o in embedded_result["opportunities"]]
     assert ids.index("E07000064") < ids.index("E07000062")  # nearest first
-    narrow = spec.compute(
-        spec.fetch(NetworkXStore(home), day, given), spec.arguments({"node": "E07000065",
-                                                                     "category": "90"})
-    )  # fmt: skip
+    waste = spec.arguments({"node": "E07000065", "category": "90"})
+    narrow = spec.compute(spec.fetch(NetworkXStore(home), day, waste), waste)
     assert all("same_supplier" not in o["evidence"] for o in narrow["opportunities"])
 
 

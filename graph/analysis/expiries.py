@@ -100,7 +100,7 @@ def expiries(
         end = contract.end_date
         if not buyers or (end and end < at.isoformat()):
             continue
-        row = {
+        row: dict[str, Any] = {
             "id": contract.id, "name": contract.name,
             "category": contract.category or "not given",
             "division": contract.cpv_division,

@@ -11,9 +11,7 @@ never every contract.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 from graph.analysis.common import check_node, contract_rows, node_ref
 from graph.analysis.spec import REQUIRED, Analysis, Param
 from graph.lazy import lazy_module
-from graph.model import ContractRow, LinkKind, NodeKind
+from graph.model import (
+    BodyMatches,
+    ContractProbe,
+    ContractRow,
+    LinkKind,
+    MatchTally,
+    NodeKind,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -43,7 +48,7 @@ MAX_PAIRS = 5
 """Pairs of contracts listed per body and kind (all are counted)."""
 
 
-FAR_SUPPLIER_LIMIT = 500
+FAR_SUPPLIER_LIMIT = 250
 """A supplier of more contracts than this (a national one) is followed to other buyers only
 among the near bodies, whose contracts are all read: followed further, one such supplier would
 make one council's question read most of the graph, and sharing it says little."""
@@ -53,16 +58,19 @@ def opportunities_graph(
     store: GraphStore, at: date, arguments: Mapping[str, Any]
 ) -> nx.MultiDiGraph[str]:
     """What ``opportunities`` reads: the council's own links; its neighbours, the councils of
-    its county and combined authority, and the buying organisations they buy through; and, as
-    rows in ``G.graph["contracts"]`` (``GraphStore.contracts_of``), their contracts and the
-    other contracts of the council's suppliers in the same categories (``supplier_contracts``,
-    ``FAR_SUPPLIER_LIMIT``), with the other buyers of those."""
+    its county and combined authority, and the buying organisations they buy through; its
+    contracts (``G.graph["contracts"]``); and how other bodies' contracts match them
+    (``G.graph["matches"]``, ``GraphStore.compare_contracts``: every contract of the near
+    bodies, and further afield those of its suppliers of at most ``FAR_SUPPLIER_LIMIT``
+    contracts), with the names of the bodies found."""
     node = str(arguments["node"])
     own = store.neighbourhood([node], 1, at, kinds={LinkKind.BORDERS, LinkKind.WITHIN,
                                                     LinkKind.MEMBER_OF})  # fmt: skip
     near = set(own)
     grouping = {LinkKind.WITHIN, LinkKind.MEMBER_OF}
-    for area, data in own.nodes(data=True):
+    areas = {v for _, v, k in own.out_edges(node, keys=True) if k in grouping} | {node}
+    for area in sorted(areas):  # its county (or itself, a county) and combined authority
+        data = own.nodes[area]
         kind = data.get("kind")
         county = kind == NodeKind.COUNCIL and data.get("council_type") == "county"
         if county or kind == NodeKind.COMBINED_AUTHORITY:
@@ -72,22 +80,16 @@ def opportunities_graph(
     geography = store.neighbourhood(sorted(near), 0, at)
     frameworks = store.neighbourhood(sorted(near | {node}), 1, at, kinds={LinkKind.BUYS_THROUGH})
     G = nx.compose_all([geography, own, frameworks])
-    rows = {r.id: r for r in store.contracts_of(sorted(near | {node}), at)}
-    category = arguments.get("category")
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for row in rows.values():
-        if node in row.buyers and row.cpv_division and category in (None, row.cpv_division):
-            for supplier, _ in row.suppliers:
-                wanted[supplier].add(row.cpv_division)
-    further, not_followed = store.supplier_contracts(wanted, at, largest=FAR_SUPPLIER_LIMIT)
-    for row in further:
-        rows.setdefault(row.id, row)
+    ours = store.contracts_of([node], at)
+    probe = ContractProbe.of(node, ours, int(arguments["months"]), arguments.get("category"))
+    matches, not_followed = store.compare_contracts(
+        probe, at, near=near, largest=FAR_SUPPLIER_LIMIT, first=MAX_PAIRS
+    )
     from graph.store.records import to_networkx  # noqa: PLC0415 - with the store, not before
 
-    buyers = {b for row in further for b in row.buyers} - set(G)
-    G.add_nodes_from(to_networkx(store.get_nodes(buyers).values(), [], at).nodes(data=True))
-    G.graph["contracts"] = [rows[c] for c in sorted(rows)]
-    G.graph["suppliers_not_followed"] = not_followed
+    found = {m.body for m in matches} - set(G)
+    G.add_nodes_from(to_networkx(store.get_nodes(found).values(), [], at).nodes(data=True))
+    G.graph.update(contracts=ours, matches=matches, suppliers_not_followed=not_followed)
     return G
 
 
@@ -98,7 +100,6 @@ class _Contract:
     category: str | None
     division: str
     end: date | None
-    buyers: tuple[str, ...]
     suppliers: frozenset[str]
     frameworks: frozenset[str]
     value: float | None
@@ -111,7 +112,6 @@ class _Contract:
             category=row.category,
             division=row.cpv_division or "",
             end=date.fromisoformat(row.end_date) if row.end_date else None,
-            buyers=row.buyers,
             suppliers=frozenset(s for s, _ in row.suppliers),
             frameworks=frozenset(row.frameworks),
             value=row.value_gbp,
@@ -131,12 +131,13 @@ def opportunities(
     Parameters
     ----------
     G
-        The graph as at a day, or ``node``'s part of it (``opportunities_graph``, whose
-        contracts are rows in ``G.graph["contracts"]``).
+        ``node``'s part of the graph as ``opportunities_graph`` reads it (its contracts and
+        their matches in ``G.graph``), or a whole graph with its contracts as nodes.
     node
         A council or other public body with contracts (``NotFound`` if it is not in ``G``).
     months
-        How close two contracts' end dates must be to count as ending together.
+        How many calendar months apart two contracts' end dates may be to count as ending
+        together.
     category
         Only contracts of this CPV division (``48``).
     top
@@ -147,34 +148,35 @@ def opportunities(
     dict
         ``parameters``, ``node``, ``contracts`` (how many of its own were read) and
         ``opportunities``: each body with ``proximity``, ``score`` and its ``breakdown``,
-        ``pairs`` (how many of each kind), ``evidence`` (the first pairs of contracts:
-        ``same_supplier``, ``ending_together``, ``same_framework``) and ``reasons``;
+        ``pairs`` (how many pairs of one contract of theirs and one of ours there are of each
+        kind: ``same_supplier``, counted per supplier shared; ``ending_together``;
+        ``same_framework``, per framework shared), ``evidence`` (the first of their contracts
+        of each kind by end date, each with one of ours it pairs with) and ``reasons``;
         ``neighbours_frameworks``: the buying organisations near bodies use and it does not
         (frameworks it could call off too); and ``suppliers_not_followed``: its suppliers of
         more than ``FAR_SUPPLIER_LIMIT`` contracts, compared with near bodies only.
     """
     check_node(G, node)
-    rows = contract_rows(G)
-    names = {s: name for row in rows for s, name in row.suppliers}
-    contracts = [_Contract.of(r) for r in rows if category in (None, r.cpv_division)]
-    mine = [c for c in contracts if node in c.buyers]
-    others: dict[str, list[_Contract]] = defaultdict(list)
-    for c in contracts:
-        for buyer in c.buyers:
-            if buyer != node:
-                others[buyer].append(c)
-    ours = _Ours(mine, months)
+    if "matches" in G.graph:
+        ours: list[ContractRow] = G.graph["contracts"]
+        matches: list[BodyMatches] = G.graph["matches"]
+    else:  # a graph made by hand, or a scenario's: every contract in it
+        rows = contract_rows(G)
+        ours = [r for r in rows if node in r.buyers]
+        matches = _compare(ContractProbe.of(node, ours, months, category), rows)
+    mine = [_Contract.of(r) for r in ours if category in (None, r.cpv_division)]
+    names = {s: name for r in ours for s, name in r.suppliers}
     nearness = _proximity(G, node)
     ranked: list[dict[str, Any]] = []
-    for body, theirs in others.items():
-        counts, evidence = ours.compare(theirs, names)
-        if not counts:
-            continue
-        where = nearness.get(body, "further")
+    for match in matches:
+        where = nearness.get(match.body, "further")
+        counts = match.pairs
+        evidence = {kind: _evidence(kind, mine, theirs, months, names)
+                    for kind, theirs in sorted(match.examples.items())}  # fmt: skip
         parts = {k: round(EVIDENCE_WEIGHT[k] * math.log2(1 + n), 3) for k, n in counts.items()}
         score = PROXIMITY[where] * sum(parts.values())
         ranked.append({
-            **node_ref(G, body),
+            **node_ref(G, match.body),
             "proximity": where,
             "score": round(score, 3),
             "breakdown": {"proximity_weight": PROXIMITY[where], **parts},
@@ -198,73 +200,48 @@ def opportunities(
     }
 
 
-_Match = tuple[_Contract, _Contract, frozenset[str]]
-"""Our contract, theirs, and what they share (suppliers or frameworks)."""
+def _compare(probe: ContractProbe, rows: list[ContractRow]) -> list[BodyMatches]:
+    """``GraphStore.compare_contracts`` on every contract of a graph (all are near)."""
+    tally = MatchTally(MAX_PAIRS)
+    for row in rows:
+        if probe.buyer in row.buyers:
+            continue
+        counts = probe.match(row.cpv_division, row.end_date, [s for s, _ in row.suppliers],
+                             row.frameworks)  # fmt: skip
+        for buyer in row.buyers:
+            tally.add(buyer, row.id, row.end_date, counts)
+    return tally.result({r.id: r for r in rows})
 
 
-class _Ours:
-    """A council's contracts indexed for comparing another body's with them: by category
-    and supplier, by category and end date (sorted, so that the contracts ending within
-    ``months`` of one of theirs are counted by bisection, not pair by pair), by framework."""
-
-    def __init__(self, mine: list[_Contract], months: int) -> None:
-        self.months = months
-        self.window = months * 30.44
-        self.ids = {c.id for c in mine}
-        self.by_supplier: dict[tuple[str, str], list[_Contract]] = defaultdict(list)
-        self.by_framework: dict[str, list[_Contract]] = defaultdict(list)
-        dated: dict[str, list[_Contract]] = defaultdict(list)
-        for c in mine:
-            if c.division:
-                for supplier in c.suppliers:
-                    self.by_supplier[(c.division, supplier)].append(c)
-                if c.end is not None:
-                    dated[c.division].append(c)
-            for framework in c.frameworks:
-                self.by_framework[framework].append(c)
-        self.ending: dict[str, tuple[list[int], list[_Contract]]] = {}
-        for division, items in dated.items():
-            items.sort(key=lambda c: (c.end, c.id))
-            self.ending[division] = ([c.end.toordinal() for c in items if c.end], items)
-
-    def compare(
-        self, theirs: list[_Contract], names: Mapping[str, str]
-    ) -> tuple[dict[str, int], dict[str, list[dict[str, Any]]]]:
-        """How many pairs of ours and ``theirs`` of each kind, and the first pairs of each."""
-        same_supplier: list[_Match] = []
-        same_framework: list[_Match] = []
-        together = 0
-        ending: list[_Match] = []
-        for t in sorted(theirs, key=lambda c: (c.end is None, c.end or date.min, c.id)):
-            if t.division:
-                paired: set[str] = set()
-                for supplier in t.suppliers:
-                    for o in self.by_supplier.get((t.division, supplier), ()):
-                        if o.id != t.id and o.id not in paired:
-                            paired.add(o.id)
-                            same_supplier.append((o, t, o.suppliers & t.suppliers))
-                if t.end is not None and t.division in self.ending:
-                    days, items = self.ending[t.division]
-                    day = t.end.toordinal()
-                    lo = bisect_left(days, day - self.window)
-                    hi = bisect_right(days, day + self.window)
-                    close = [o for o in items[lo:hi] if o.id != t.id]
-                    together += len(close)
-                    if len(ending) < MAX_PAIRS or (ending and ending[-1][1].end == t.end):
-                        ending += [(o, t, frozenset()) for o in close[:MAX_PAIRS]]
-            seen: set[str] = set()
-            for framework in t.frameworks:
-                for o in self.by_framework.get(framework, ()):
-                    if o.id != t.id and o.id not in seen:
-                        seen.add(o.id)
-                        same_framework.append((o, t, o.frameworks & t.frameworks))
-        found = {"same_supplier": same_supplier, "ending_together": ending,
-                 "same_framework": same_framework}  # fmt: skip
-        counts = {k: len(v) for k, v in found.items() if v}
-        if together:
-            counts["ending_together"] = together
-        evidence = {k: _pairs(k, v, names) for k, v in sorted(found.items()) if v}
-        return counts, evidence
+def _evidence(
+    kind: str,
+    mine: list[_Contract],
+    theirs: Iterable[ContractRow],
+    months: int,
+    names: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """Each of ``theirs`` (a body's first contracts of one kind) with the first of ours it
+    pairs with: sharing a supplier or a framework, or ending nearest to it."""
+    out = []
+    for row in theirs:
+        t = _Contract.of(row)
+        if kind == "same_supplier":
+            paired = [o for o in mine if o.division == t.division and o.suppliers & t.suppliers]
+        elif kind == "same_framework":
+            paired = [o for o in mine if o.frameworks & t.frameworks]
+        else:
+            paired = [o for o in mine if o.division == t.division and _apart(o, t) <= months]
+        if not paired:
+            continue
+        o = min(paired, key=lambda c: (_apart(c, t), c.end is None, c.end or date.min, c.id))
+        pair: dict[str, Any] = {"category": o.category, "theirs": _side(t), "ours": _side(o)}
+        if kind == "same_supplier":
+            pair["suppliers"] = [{"id": s, "name": names.get(s, s), "kind": str(NodeKind.SUPPLIER)}
+                                 for s in sorted(o.suppliers & t.suppliers)]  # fmt: skip
+        elif kind == "same_framework":
+            pair["frameworks"] = sorted(o.frameworks & t.frameworks)
+        out.append(pair)
+    return out
 
 
 def _neighbours_frameworks(
@@ -294,22 +271,11 @@ def _neighbours_frameworks(
     return out
 
 
-def _pairs(kind: str, matches: list[_Match], names: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The first ``MAX_PAIRS`` of ``matches`` (by their end dates) as evidence."""
-    first = sorted(matches, key=lambda m: (str(m[1].end), str(m[0].end), m[0].id, m[1].id))
-    out = []
-    for ours, theirs, shared in first[:MAX_PAIRS]:
-        pair: dict[str, Any] = {"category": ours.category, "theirs": _side(theirs),
-                                "ours": _side(ours)}  # fmt: skip
-        if kind == "same_supplier":
-            kind_name = str(NodeKind.SUPPLIER)
-            pair["suppliers"] = [
-                {"id": s, "name": names.get(s, s), "kind": kind_name} for s in sorted(shared)
-            ]
-        elif kind == "same_framework":
-            pair["frameworks"] = sorted(shared)
-        out.append(pair)
-    return out
+def _apart(a: _Contract, b: _Contract) -> float:
+    """How many calendar months apart two contracts end (infinitely, if one has no end)."""
+    if a.end is None or b.end is None:
+        return math.inf
+    return abs((a.end.year - b.end.year) * 12 + a.end.month - b.end.month)
 
 
 def _side(c: _Contract) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
@@ -13,7 +13,16 @@ from typing import Self
 import networkx as nx
 
 from graph.errors import InvalidInput
-from graph.model import ContractRow, Link, LinkKey, LinkKind, Node, NodeKind
+from graph.model import (
+    BodyMatches,
+    ContractProbe,
+    ContractRow,
+    Link,
+    LinkKey,
+    LinkKind,
+    Node,
+    NodeKind,
+)
 from graph.store.records import (
     ANALYSIS_LINK_ATTRS,
     ANALYSIS_NODE_ATTRS,
@@ -142,14 +151,22 @@ class GraphStore(ABC):
         after that day or with no end date. Reads the buyers' contracts, nothing else."""
 
     @abstractmethod
-    def supplier_contracts(
-        self, wanted: Mapping[str, Iterable[str]], at: date | None = None, *, largest: int
-    ) -> tuple[list[ContractRow], dict[str, int]]:
-        """The contracts (valid on ``at``) that each supplier of ``wanted`` supplies in the CPV
-        divisions ``wanted`` gives it, each once, sorted by id. A supplier of more than
-        ``largest`` contracts (of any day) is not read: it comes back in the second part with
-        that number, so that one national supplier cannot make a council's question read
-        most of the graph."""
+    def compare_contracts(
+        self,
+        probe: ContractProbe,
+        at: date | None,
+        *,
+        near: Iterable[str],
+        largest: int,
+        first: int,
+    ) -> tuple[list[BodyMatches], dict[str, int]]:
+        """Other bodies' contracts valid on ``at`` (through an ``awarded`` link valid then)
+        compared with ``probe`` (``ContractProbe.match``): every contract of the bodies
+        ``near``; further afield, the contracts of the probe's suppliers in its divisions, but
+        not those of a supplier of more than ``largest`` contracts (of any day), which comes
+        back in the second part with that number. A contract the probe's buyer awarded too is
+        left out. The bodies with pairs, sorted by id, each with its first ``first`` contracts
+        of each kind (by end date, none last; then id) as rows valid on ``at``."""
 
     @abstractmethod
     def search_rows(self, at: date | None = None) -> list[SearchRow]:

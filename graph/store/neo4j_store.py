@@ -15,7 +15,7 @@ midway leaves a stale generation that the next large write deletes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -25,7 +25,18 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
-from graph.model import ContractRow, Link, LinkKey, LinkKind, Node, NodeKind, contract_row
+from graph.model import (
+    KINDS_OF_MATCH,
+    BodyMatches,
+    ContractProbe,
+    ContractRow,
+    Link,
+    LinkKey,
+    LinkKind,
+    Node,
+    NodeKind,
+    contract_row,
+)
 from graph.store import cypher
 from graph.store.base import GraphStore, Stats, follow_kinds, start_ids
 from graph.store.props import (
@@ -235,19 +246,38 @@ class Neo4jStore(GraphStore):
                 found[r["id"]] = _contract_row(r)
         return [found[c] for c in sorted(found)]
 
-    def supplier_contracts(
-        self, wanted: Mapping[str, Iterable[str]], at: date | None = None, *, largest: int
-    ) -> tuple[list[ContractRow], dict[str, int]]:
-        read = self._read(cypher.SUPPLIER_SIZES, ids=sorted(wanted), at=at)
-        sizes = {r["id"]: r["contracts"] for r in read}
-        skipped = {s: n for s, n in sizes.items() if n > largest}
-        pairs = [[s, sorted(wanted[s])] for s in sorted(sizes) if s not in skipped]
-        found: dict[str, ContractRow] = {}
-        for start in range(0, len(pairs), BATCH):
-            batch = pairs[start : start + BATCH]
-            for r in self._read(cypher.SUPPLIER_CONTRACTS, wanted=batch, at=at):
-                found[r["id"]] = _contract_row(r)
-        return [found[c] for c in sorted(found)], skipped
+    def compare_contracts(
+        self,
+        probe: ContractProbe,
+        at: date | None,
+        *,
+        near: Iterable[str],
+        largest: int,
+        first: int,
+    ) -> tuple[list[BodyMatches], dict[str, int]]:
+        divisions: dict[str, set[str]] = {}
+        for division, suppliers in probe.suppliers.items():
+            for supplier in suppliers:
+                divisions.setdefault(supplier, set()).add(division)
+        read = self._read(cypher.SUPPLIER_SIZES, ids=sorted(divisions), at=at)
+        skipped = {r["id"]: r["contracts"] for r in read if r["contracts"] > largest}
+        wanted = [[s, sorted(d)] for s, d in sorted(divisions.items()) if s not in skipped]
+        others = sorted(set(near) - {probe.buyer})
+        given = {"buyer": probe.buyer, "near": others, "at": at, "first": first,
+                 "category": probe.category, "suppliers": probe.suppliers,
+                 "ending": probe.ending, "frameworks": probe.frameworks}  # fmt: skip
+        found = self._read(cypher.COMPARE_NEAR, **given)
+        found += self._read(cypher.COMPARE_FURTHER, wanted=wanted, **given)
+        examples = {c for r in found for kind in KINDS_OF_MATCH for c in r[f"{kind}_first"]}
+        read = self._read(cypher.CONTRACT_ROWS, ids=sorted(examples), at=at)
+        rows = {r["id"]: _contract_row(r) for r in read}
+        matches: dict[str, BodyMatches] = {}
+        for r in found:
+            pairs = {kind: r[kind] for kind in KINDS_OF_MATCH if r[kind]}
+            first_rows = {kind: tuple(rows[c] for c in r[f"{kind}_first"])
+                          for kind in KINDS_OF_MATCH if r[f"{kind}_first"]}  # fmt: skip
+            matches[r["body"]] = BodyMatches(body=r["body"], pairs=pairs, examples=first_rows)
+        return [matches[b] for b in sorted(matches)], skipped
 
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
         return [
