@@ -68,7 +68,10 @@ def opportunities_graph(
                                                     LinkKind.MEMBER_OF})  # fmt: skip
     near = set(own)
     grouping = {LinkKind.WITHIN, LinkKind.MEMBER_OF}
-    areas = {v for _, v, k in own.out_edges(node, keys=True) if k in grouping} | {node}
+    areas = (
+        {v for _, v, k in own.out_edges(node, keys=True) if k in grouping} if node in own else set()
+    )
+    areas |= {node} & set(own)  # an unknown id: NotFound in the analysis
     for area in sorted(areas):  # its county (or itself, a county) and combined authority
         data = own.nodes[area]
         kind = data.get("kind")
