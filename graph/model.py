@@ -465,6 +465,15 @@ class ContractProbe:
         return cls(buyer=buyer, months=months, category=category, suppliers=suppliers,
                    ending=ending, frameworks=frameworks)  # fmt: skip
 
+    def supplier_divisions(self) -> dict[str, set[str]]:
+        """Each of its suppliers and the CPV divisions ours buy from it (what a store follows
+        further afield)."""
+        out: dict[str, set[str]] = {}
+        for division, suppliers in self.suppliers.items():
+            for supplier in suppliers:
+                out.setdefault(supplier, set()).add(division)
+        return out
+
     def match(
         self,
         division: str | None,

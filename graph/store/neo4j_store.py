@@ -255,10 +255,7 @@ class Neo4jStore(GraphStore):
         largest: int,
         first: int,
     ) -> tuple[list[BodyMatches], dict[str, int]]:
-        divisions: dict[str, set[str]] = {}
-        for division, suppliers in probe.suppliers.items():
-            for supplier in suppliers:
-                divisions.setdefault(supplier, set()).add(division)
+        divisions = probe.supplier_divisions()
         read = self._read(cypher.SUPPLIER_SIZES, ids=sorted(divisions), at=at)
         skipped = {r["id"]: r["contracts"] for r in read if r["contracts"] > largest}
         wanted = [[s, sorted(d)] for s, d in sorted(divisions.items()) if s not in skipped]

@@ -228,10 +228,7 @@ class NetworkXStore(GraphStore):
                 link = keyed.get(LinkKind.AWARDED)
                 if link is not None and contract not in mine and _valid(link["record"], at):
                     count(body, contract)
-        divisions: dict[str, set[str]] = {}
-        for division, suppliers in probe.suppliers.items():
-            for supplier in suppliers:
-                divisions.setdefault(supplier, set()).add(division)
+        divisions = probe.supplier_divisions()
         skipped: dict[str, int] = {}
         followed: set[str] = set()
         for supplier in sorted(divisions):
