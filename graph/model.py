@@ -78,6 +78,11 @@ class LinkKind(StrEnum):
         return self is LinkKind.BORDERS
 
 
+CONTRACT_KINDS = frozenset({LinkKind.AWARDED, LinkKind.SUPPLIES, LinkKind.CALLED_OFF})
+"""The links with a contract at one end: buyer -> contract, supplier -> contract, contract ->
+buying organisation."""
+
+
 class CouncilType(StrEnum):
     COUNTY = "county"
     DISTRICT = "district"

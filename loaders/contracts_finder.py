@@ -135,7 +135,7 @@ def _row(state: _State, context: ParseContext, line: int, row: dict[str, str]) -
         for bo in sorted(b for b in named_pbos(text) if b in state.resolver.ids):
             extra: dict[str, Scalar] = {"frameworks": ";".join(sorted(refs))} if refs else {}
             links.append(_link(node_id, LinkKind.CALLED_OFF, bo, context, attrs=extra))
-            for buyer in buyers:
+            for buyer in (b for b in buyers if not b.startswith("bo:")):  # not its own awards
                 use = state.uses.setdefault((buyer, bo), Use())
                 use.add(f"cf:{identifier}", awarded or start, value, refs)
     notes = [f"several buyers in one field: {', '.join(buyers)}"] if len(buyers) > 1 else []

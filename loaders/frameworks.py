@@ -45,9 +45,10 @@ PBO_WORDS: dict[str, tuple[str, ...]] = {
 FRAMEWORK_REFS = (
     re.compile(r"\b(RM)\s?(\d{4})\b", re.I),
     re.compile(r"\b()(\d{3,4}_\d{2})\b"),
-    re.compile(r"\b(YPO|NEPO|LHC)\b\D{0,25}?\b(\d{3,4})\b", re.I),
+    re.compile(r"\b(YPO|NEPO|LHC)\b\D{0,25}?\b(?!(?:19|20)\d\d\b)(\d{3,4})\b", re.I),
 )
-"""Framework references: CCS ``RM6187``, ESPO ``509_23``, ``YPO 772``."""
+"""Framework references: CCS ``RM6187``, ESPO ``509_23``, ``YPO 772`` (a year is not one:
+"YPO 2022" is a date in the 2022 export, not a framework)."""
 
 
 @dataclass(slots=True)
@@ -71,7 +72,13 @@ class Use:
 
 
 def framework_refs(text: str) -> set[str]:
-    """The framework references in ``text`` (``RM6187``, ``YPO 772``, ``509_23``)."""
+    """The framework references in ``text`` (``RM6187``, ``YPO 772``, ``509_23``).
+
+    >>> sorted(framework_refs("Call-off from YPO framework 1036, RM 6187 and ESPO 509_23"))
+    ['509_23', 'RM6187', 'YPO 1036']
+    >>> sorted(framework_refs("YPO 2022 - Furniture (NEPO, lot 3)"))
+    []
+    """
     refs = set()
     for pattern in FRAMEWORK_REFS:
         for owner, number in pattern.findall(text):

@@ -379,14 +379,16 @@ def test_neo4j_reads_start_from_an_index(neo4j_server: Neo4jServer) -> None:
         load_bundled(store)
     reads = {"STATS_NODES": cypher.STATS_NODES, "STATS_LINKS": cypher.STATS_LINKS,
              "SOURCES": cypher.SOURCES, "VALID_IDS": cypher.VALID_IDS,
-             "NEIGHBOURS": cypher.NEIGHBOURS, "INDUCED": cypher.INDUCED,
+             "neighbours": cypher.neighbours(frozenset({LinkKind.BORDERS})),
+             "INDUCED": cypher.INDUCED,
              "SEARCH_ROWS": cypher.SEARCH_ROWS, "CONTRACTS_OF": cypher.CONTRACTS_OF,
              "SUPPLIER_SIZES": cypher.SUPPLIER_SIZES,
              "CONTRACT_ROWS": cypher.CONTRACT_ROWS, "COMPARE_NEAR": cypher.COMPARE_NEAR,
              "COMPARE_FURTHER": cypher.COMPARE_FURTHER,
-             **{f"REACH[{h}]": q for h, q in cypher.REACH.items()}}  # fmt: skip
+             **{f"reach({h})": cypher.reach(h, frozenset({LinkKind.BORDERS, LinkKind.OWNS}))
+                for h in range(cypher.REACH_HOPS + 1)}}  # fmt: skip
     params = {"ids": ["E08000035"], "among": ["E08000035"], "at": date.today(),
-              "types": ["BORDERS"], "ending_from": None,
+              "ending_from": None,
               "wanted": [["su:ch-02933191", ["48"]]], "buyer": "E08000035",
               "near": ["E08000035"], "first": 5, "category": None,
               "suppliers": {"48": {"su:ch-02933191": 1}}, "ending": {}, "frameworks": {}}  # fmt: skip
@@ -398,7 +400,7 @@ def test_neo4j_reads_start_from_an_index(neo4j_server: Neo4jServer) -> None:
             operators = list(_operators(plan))
             assert any("IndexSeek" in op for op in operators), (name, operators)
             assert not any(op.startswith(("AllNodesScan", "NodeByLabelScan")) for op in operators)
-            if name.startswith("REACH[") and name not in ("REACH[0]", "REACH[1]"):
+            if name.startswith("reach(") and name not in ("reach(0)", "reach(1)"):
                 assert any(op.startswith("VarLengthExpand(Pruning,BFS") for op in operators)
 
 

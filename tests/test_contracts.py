@@ -236,6 +236,69 @@ def test_opportunities_further_afield_follow_only_suppliers_of_a_few_contracts(
          "contracts": FAR_SUPPLIER_LIMIT + 2}]  # fmt: skip
 
 
+def test_framework_coverage_known_answer_on_the_real_export(
+    neo4j_server: Neo4jServer, bundled_home: Path, tmp_path: Path
+) -> None:
+    """In the day's export East Sussex calls off a CCS framework once (£75,000) and
+    Basingstoke and Deane calls off RM3788; the Ministry of Defence and the Serious Fraud
+    Office both call off RM1557. Vale of Glamorgan's use is from its own cabinet report (no
+    call-offs counted). Both backends give the same coverage, read around CCS only."""
+    home = tmp_path / "store"
+    shutil.copytree(bundled_home, home)
+    spec = ANALYSES["coverage"]
+    given = spec.arguments({"node": "bo:ccs"})
+    day = date(2022, 12, 1)
+    neo4j_server.wipe()
+    with NetworkXStore(home) as embedded, open_store(neo4j_server.settings()) as neo:
+        load_bundled(neo)
+        results = []
+        for store in (embedded, neo):
+            load_files(store, [EXPORT])
+            G = spec.fetch(store, day, given)
+            assert not any(G.nodes[n].get("kind") == "contract" for n in G)
+            results.append(spec.compute(G, given))
+    result, neo4j_result = results
+    assert result == neo4j_result
+    users = {u["id"]: u for u in result["users"]}
+    east_sussex = users["E10000011"]
+    assert (east_sussex["call_offs"], east_sussex["value_gbp"]) == (1, 75000.0)
+    assert east_sussex["region"]["name"] == "South East" and not east_sussex["owner"]
+    assert users["E07000084"]["frameworks"] == ["RM3788"]
+    vale = users["W06000014"]
+    assert vale["call_offs"] is None and "valeofglamorgan.gov.uk" in vale["source_url"]
+    [rm1557] = [f for f in result["frameworks"] if f["reference"] == "RM1557"]
+    assert {u["id"] for u in rm1557["users"]} == {
+        "pb:gov-ministry-of-defence", "pb:gov-serious-fraud-office"}  # fmt: skip
+    [south_east] = [r for r in result["regions"] if r["name"] == "South East"]
+    assert south_east["calling_off"] == 2  # East Sussex, Basingstoke and Deane
+    assert south_east["councils"] == south_east["calling_off"] + len(south_east["not_calling_off"])
+    assert "E07000064" in {c["id"] for c in south_east["not_calling_off"]}  # Rother
+    assert result["summary"]["councils_calling_off"] == sum(
+        u["kind"] == "council" for u in result["users"]
+    )
+    espo = spec.compute(spec.fetch(NetworkXStore(home), day, {"node": "bo:espo"}),
+                        {"node": "bo:espo"})  # fmt: skip
+    owners_silent = {o["id"] for o in espo["owners_not_calling_off"]}
+    assert "E10000019" not in owners_silent  # Lincolnshire, an owner, calls off 301_22
+    assert "E10000018" in owners_silent  # Leicestershire, an owner, has none on record
+
+
+def test_framework_coverage_from_the_cli_and_the_api(loaded_home: Path) -> None:
+    assert run_cli(loaded_home, "load", str(EXPORT)).returncode == 0
+    text = run_cli(loaded_home, "coverage", "bo:ccs", "--at", "2022-12-01")
+    assert text.returncode == 0, text.stderr
+    assert re.search(r"East Sussex \(E10000011\) +1 £ +75,000", text.stdout), text.stdout
+    assert re.search(r"South East +2 of \d+", text.stdout)
+    wrong = run_cli(loaded_home, "coverage", "E07000064")
+    assert wrong.returncode != 0 and "not a buying organisation" in wrong.stderr
+    with TestClient(create_app(Settings(home=loaded_home))) as api:
+        found = api.get("/nodes/bo:ccs/coverage", params={"at": "2022-12-01"})
+        assert found.status_code == 200
+        assert "E10000011" in {u["id"] for u in found.json()["users"]}
+        assert api.get("/nodes/E07000064/coverage").status_code == 422
+        assert api.get("/nodes/bo:nowhere/coverage").status_code == 404
+
+
 EAST_SUSSEX_SCENARIO = {
     "id": "test-east-sussex-one-unitary", "name": "East Sussex: one unitary (a test's own)",
     "kind": "reorganisation", "status": "proposed", "source_url": "https://example.org/test",

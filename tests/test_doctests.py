@@ -10,9 +10,12 @@ import pytest
 import graph.analysis.spec
 import graph.lazy
 import loaders.buyers
+import loaders.frameworks
 
 
-@pytest.mark.parametrize("module", [graph.analysis.spec, graph.lazy, loaders.buyers])
+@pytest.mark.parametrize(
+    "module", [graph.analysis.spec, graph.lazy, loaders.buyers, loaders.frameworks]
+)
 def test_docstring_examples(module: ModuleType) -> None:
     failed, tried = doctest.testmod(module)
     assert tried > 0 and failed == 0

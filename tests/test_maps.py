@@ -156,6 +156,12 @@ def test_the_explorer_finds_a_council_and_shows_its_map(browser: Any, live: str)
     w.page.wait_for_selector("#expiries li")  # no contracts loaded: the panels say so
     assert w.page.text_content("#opportunities") == "none recorded"
     assert w.page.get_attribute("#timeline", "href") == "/areas/E08000035/expiries/timeline"
+    w.page.click("#pbos li:has-text('YPO') button.coverage")  # YPO's framework coverage
+    w.page.wait_for_selector("#coverage:not([hidden])")
+    assert w.page.text_content("#coverage-name") == "Who calls off YPO's frameworks"
+    assert "Leeds" in w.page.text_content("#coverage-users")
+    assert "Yorkshire and The Humber: " in w.page.text_content("#coverage-regions")
+    assert w.page.get_attribute("#coverage-json", "href") == "/nodes/bo%3Aypo/coverage"
     map_frame = next(f for f in w.page.frames if "/maps/nodes/E08000035" in f.url)
     # Leeds, its 4 neighbours, West Yorkshire Joint Services, One Adoption West Yorkshire, the
     # West Yorkshire legal services agreement and CA, and CCS, YPO and SCAPE

@@ -134,6 +134,11 @@ def show_path(r: dict[str, Any], out: TextIO) -> None:
               f"{s['to']['name']} ({s['to']['kind']})", file=out)  # fmt: skip
 
 
+def _n(count: int, thing: str) -> str:
+    """``1 call-off``, ``2 call-offs``."""
+    return f"{count} {thing}{'' if count == 1 else 's'}"
+
+
 def show_opportunities(r: dict[str, Any], out: TextIO) -> None:
     node = r["node"]
     print(f"\n{node['name']} ({node['id']}): {r['contracts']} contracts read; bodies it could "
@@ -152,8 +157,40 @@ def show_opportunities(r: dict[str, Any], out: TextIO) -> None:
     for f in frameworks[:10]:
         who = ", ".join(f"{u['name']} ({u['proximity']})" for u in f["used_by"][:4])
         refs = f" [{', '.join(f['frameworks'][:4])}]" if f["frameworks"] else ""
-        print(f"  {f['name']}{refs}: {f['notices']} call-offs, £{f['value_gbp']:,.0f}, by {who}",
+        uses = _n(f["notices"], "call-off")
+        print(f"  {f['name']}{refs}: {uses}, £{f['value_gbp']:,.0f}, by {who}", file=out)
+
+
+def show_coverage(r: dict[str, Any], out: TextIO) -> None:
+    bo, s = r["organisation"], r["summary"]
+    print(f"\n{bo['name']} ({bo['id']}): {s['bodies_calling_off']} bodies call off its "
+          f"frameworks ({s['councils_calling_off']} councils), {_n(s['call_offs'], 'call-off')}, "
+          f"£{s['value_gbp']:,.0f}; {s['owners']} owners", file=out)  # fmt: skip
+    if not r["users"]:
+        print("  no call-offs on record: load notices or Contracts Finder's export", file=out)
+    if r["users"]:
+        print(f"  {'calling off':<48} {'n':>4} {'value':>14}", file=out)
+    for u in r["users"][:20]:
+        owner = " owner" if u["owner"] else ""
+        refs = f" [{', '.join(u['frameworks'][:4])}]" if u["frameworks"] else ""
+        who = f"{u['name']} ({u['id']})"
+        n = "-" if u["call_offs"] is None else u["call_offs"]
+        print(f"  {who:<48} {n:>4} £{u['value_gbp']:>13,.0f}{owner}{refs}",
               file=out)  # fmt: skip
+    if len(r["users"]) > 20:
+        print(f"  ... and {len(r['users']) - 20} more (--json for all)", file=out)
+    if r["owners_not_calling_off"]:
+        names = ", ".join(o["name"] for o in r["owners_not_calling_off"][:8])
+        print(f"\nowners without a call-off on record: {names}", file=out)
+    if r["frameworks"]:
+        print("\nframeworks called off (bodies):", file=out)
+    for f in r["frameworks"][:10]:
+        print(f"  {f['reference']:<12} {f['bodies']}", file=out)
+    if r["regions"]:
+        print("\ncouncils calling off, by region:", file=out)
+    for g in r["regions"]:
+        print(f"  {g['name']:<28} {g['calling_off']:>3} of {g['councils']:<3} "
+              f"({g['share']:.0%})", file=out)  # fmt: skip
 
 
 RENDERERS: dict[str, Callable[[dict[str, Any], TextIO], None]] = {
@@ -164,4 +201,5 @@ RENDERERS: dict[str, Callable[[dict[str, Any], TextIO], None]] = {
     "gaps": show_gaps,
     "path": show_path,
     "opportunities": show_opportunities,
+    "coverage": show_coverage,
 }

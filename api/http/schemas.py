@@ -303,6 +303,19 @@ class Opportunities(Result):
     neighbours_frameworks: list[dict[str, Any]]
 
 
+class Coverage(Result):
+    organisation: NodeRef
+    summary: dict[str, Number]
+    users: list[dict[str, Any]] = Field(
+        description="bodies calling off its frameworks, most call-offs first"
+    )
+    owners_not_calling_off: list[NodeRef]
+    frameworks: list[dict[str, Any]] = Field(description="each reference and who calls it off")
+    regions: list[dict[str, Any]] = Field(
+        description="councils of each region reached: how many call off, and those that do not"
+    )
+
+
 RESULTS: dict[str, type[Result]] = {
     "clusters": Clusters,
     "candidates": Candidates,
@@ -311,6 +324,7 @@ RESULTS: dict[str, type[Result]] = {
     "gaps": Gaps,
     "path": Path,
     "opportunities": Opportunities,
+    "coverage": Coverage,
 }
 """The response model of each analysis (``graph.analysis.ANALYSES``), by name."""
 

@@ -11,6 +11,7 @@ order it was loaded in.
 from graph.analysis import brokers as _brokers
 from graph.analysis import candidates as _candidates
 from graph.analysis import clusters as _clusters
+from graph.analysis import coverage as _coverage
 from graph.analysis import gaps as _gaps
 from graph.analysis import opportunities as _opportunities
 from graph.analysis import path as _path
@@ -20,6 +21,7 @@ from graph.analysis.candidates import candidates
 from graph.analysis.clusters import clusters
 from graph.analysis.collab import Weights, collaboration_graph
 from graph.analysis.common import node_ref, regions
+from graph.analysis.coverage import coverage
 from graph.analysis.detection import METHODS
 from graph.analysis.gaps import gaps
 from graph.analysis.opportunities import opportunities
@@ -37,6 +39,7 @@ ANALYSES: dict[str, Analysis] = {
         _gaps.SPEC,
         _path.SPEC,
         _opportunities.SPEC,
+        _coverage.SPEC,
     )
 }
 """Every analysis, declared once; the API routes, CLI subcommands and map views come from it."""
@@ -53,6 +56,7 @@ __all__ = [
     "candidates",
     "clusters",
     "collaboration_graph",
+    "coverage",
     "gaps",
     "node_ref",
     "opportunities",

@@ -168,33 +168,41 @@ def opportunities(
         ours = [r for r in rows if node in r.buyers]
         matches = _compare(ContractProbe.of(node, ours, months, category), rows)
     mine = [_Contract.of(r) for r in ours if category in (None, r.cpv_division)]
+    by_division: dict[str, list[_Contract]] = {}
+    for contract in mine:
+        by_division.setdefault(contract.division, []).append(contract)
     names = {s: name for r in ours for s, name in r.suppliers}
     nearness = _proximity(G, node)
-    ranked: list[dict[str, Any]] = []
+    ranked: list[tuple[dict[str, Any], BodyMatches]] = []
     for match in matches:
         where = nearness.get(match.body, "further")
         counts = match.pairs
-        evidence = {kind: _evidence(kind, mine, theirs, months, names)
-                    for kind, theirs in sorted(match.examples.items())}  # fmt: skip
         parts = {k: round(EVIDENCE_WEIGHT[k] * math.log2(1 + n), 3) for k, n in counts.items()}
         score = PROXIMITY[where] * sum(parts.values())
-        ranked.append({
+        ranked.append(({
             **node_ref(G, match.body),
             "proximity": where,
             "score": round(score, 3),
             "breakdown": {"proximity_weight": PROXIMITY[where], **parts},
             "pairs": counts,
-            "evidence": evidence,
-            "reasons": _reasons(evidence, counts, months),
-        })  # fmt: skip
+        }, match))  # fmt: skip
     order = list(PROXIMITY)
-    ranked.sort(key=lambda r: (order.index(str(r["proximity"])), -float(r["score"]), str(r["id"])))
+    ranked.sort(
+        key=lambda r: (order.index(str(r[0]["proximity"])), -float(r[0]["score"]), str(r[0]["id"]))
+    )
+    shown = []
+    for entry, match in ranked[:top]:  # evidence for those shown only
+        evidence = {kind: _evidence(kind, theirs, mine=mine, by_division=by_division,
+                                     months=months, names=names)
+                    for kind, theirs in sorted(match.examples.items())}  # fmt: skip
+        reasons = _reasons(evidence, match.pairs, months)
+        shown.append({**entry, "evidence": evidence, "reasons": reasons})
     not_followed = G.graph.get("suppliers_not_followed", {})
     return {
         "parameters": {"node": node, "months": months, "category": category, "top": top},
         "node": node_ref(G, node),
         "contracts": len(mine),
-        "opportunities": ranked[:top],
+        "opportunities": shown,
         "neighbours_frameworks": _neighbours_frameworks(G, node, nearness),
         "suppliers_not_followed": [
             {"id": s, "name": names.get(s, s), "kind": str(NodeKind.SUPPLIER), "contracts": n}
@@ -218,22 +226,25 @@ def _compare(probe: ContractProbe, rows: list[ContractRow]) -> list[BodyMatches]
 
 def _evidence(
     kind: str,
-    mine: list[_Contract],
     theirs: Iterable[ContractRow],
+    *,
+    mine: list[_Contract],
+    by_division: Mapping[str, list[_Contract]],
     months: int,
     names: Mapping[str, str],
 ) -> list[dict[str, Any]]:
     """Each of ``theirs`` (a body's first contracts of one kind) with the first of ours it
-    pairs with: sharing a supplier or a framework, or ending nearest to it."""
+    pairs with: sharing a supplier or a framework, or ending nearest to it (``by_division``:
+    ``mine`` by division)."""
     out = []
     for row in theirs:
         t = _Contract.of(row)
         if kind == "same_supplier":
-            paired = [o for o in mine if o.division == t.division and o.suppliers & t.suppliers]
+            paired = [o for o in by_division.get(t.division, ()) if o.suppliers & t.suppliers]
         elif kind == "same_framework":
             paired = [o for o in mine if o.frameworks & t.frameworks]
         else:
-            paired = [o for o in mine if o.division == t.division and _apart(o, t) <= months]
+            paired = [o for o in by_division.get(t.division, ()) if _apart(o, t) <= months]
         if not paired:
             continue
         o = min(paired, key=lambda c: (_apart(c, t), c.end is None, c.end or date.min, c.id))

@@ -14,6 +14,7 @@ import networkx as nx
 
 from graph.errors import InvalidInput
 from graph.model import (
+    CONTRACT_KINDS,
     BodyMatches,
     ContractProbe,
     ContractRow,
@@ -31,7 +32,6 @@ from graph.store.records import (
     to_networkx,
 )
 
-CONTRACT_KINDS = frozenset({LinkKind.AWARDED, LinkKind.SUPPLIES, LinkKind.CALLED_OFF})
 CONTRACT_NODES = frozenset({NodeKind.CONTRACT, NodeKind.SUPPLIER})
 """The links of contracts: many, and read only by the contract questions."""
 NEIGHBOURHOOD_KINDS = frozenset(LinkKind) - {LinkKind.WITHIN} - CONTRACT_KINDS

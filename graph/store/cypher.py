@@ -12,7 +12,10 @@ one-line transaction (see ``neo4j_store``).
 
 from __future__ import annotations
 
-from graph.model import LinkKind, NodeKind
+from collections.abc import Iterable
+from functools import cache
+
+from graph.model import CONTRACT_KINDS, LinkKind, NodeKind
 
 LABELS = {
     NodeKind.COUNCIL: "Council",
@@ -97,39 +100,57 @@ SOURCES = (
     "RETURN DISTINCT source ORDER BY source"
 )
 REACH_HOPS = 8
-"""``REACH`` has a statement for up to this many hops; beyond, ``NEIGHBOURS`` is run per hop."""
-REACH = {
-    hops: (
+"""``reach`` makes a statement for up to this many hops; beyond, ``neighbours`` runs per hop."""
+
+
+def _either(kinds: Iterable[LinkKind]) -> str:
+    """A relationship-type expression (``BORDERS|OWNS``): the types sit in the pattern, so a
+    council with thousands of contracts is not read link by link to follow its borders."""
+    return "|".join(sorted(TYPES[kind] for kind in kinds))
+
+
+@cache
+def reach(hops: int, kinds: frozenset[LinkKind]) -> str:
+    """The ids within ``hops`` links of ``kinds`` (either way, valid on ``$at``) of ``$ids``:
+    one variable-length match, which Neo4j runs as a pruning breadth-first expand (each node
+    is reached once, not once per path)."""
+    return (
         CURRENT + f"MATCH (s:Node) WHERE s.g = g AND s.id IN $ids AND {_valid('s')} "
-        f"MATCH p = (s)-[rs*0..{hops}]-(b:Node) "
-        f"WHERE all(r IN rs WHERE type(r) IN $types AND {_valid('r')}) "
+        f"MATCH p = (s)-[rs:{_either(kinds)}*0..{hops}]-(b:Node) "
+        f"WHERE all(r IN rs WHERE {_valid('r')}) "
         f"AND all(x IN nodes(p) WHERE {_valid('x')}) "
         "RETURN DISTINCT b.id AS id"
     )
-    for hops in range(REACH_HOPS + 1)
-}
-"""The ids within ``hops`` links of ``$ids`` (of ``$types``, either way, valid on ``$at``):
-one variable-length match, which Neo4j runs as a pruning breadth-first expand (each node is
-reached once, not once per path)."""
+
+
+@cache
+def neighbours(kinds: frozenset[LinkKind]) -> str:
+    """The ids one link of ``kinds`` (either way, valid on ``$at``) from ``$ids``."""
+    return (
+        CURRENT + "MATCH (a:Node) WHERE a.g = g AND a.id IN $ids "
+        f"MATCH (a)-[r:{_either(kinds)}]-(b:Node) WHERE {_valid('r')} AND {_valid('b')} "
+        "RETURN DISTINCT b.id AS id"
+    )
+
+
 VALID_IDS = (
     CURRENT + f"MATCH (n:Node) WHERE n.g = g AND n.id IN $ids AND {_valid('n')} RETURN n.id AS id"
-)
-NEIGHBOURS = (
-    CURRENT + "MATCH (a:Node) WHERE a.g = g AND a.id IN $ids "
-    f"MATCH (a)-[r]-(b:Node) WHERE type(r) IN $types AND {_valid('r')} AND {_valid('b')} "
-    "RETURN DISTINCT b.id AS id"
 )
 INDUCED = (
     CURRENT + "MATCH (a:Node) WHERE a.g = g AND a.id IN $ids "
     "RETURN labels(a) AS labels, properties(a) AS props, "
-    f"[(a)-[r]->(b:Node) WHERE b.id IN $among AND {_valid('r')} "
-    "| [b.id, type(r), properties(r)]] AS links"
+    f"[(a)-[r:{_either(set(LinkKind) - {LinkKind.AWARDED, LinkKind.SUPPLIES})}]->(b:Node) "
+    f"WHERE b.id IN $among AND {_valid('r')} | [b.id, type(r), properties(r)]] AS links, "
+    f"CASE WHEN a:{LABELS[NodeKind.CONTRACT]} THEN "
+    f"[(a)<-[r:{_either((LinkKind.AWARDED, LinkKind.SUPPLIES))}]-(b:Node) "
+    f"WHERE b.id IN $among AND {_valid('r')} | [b.id, type(r), properties(r)]] "
+    "ELSE [] END AS links_in"
 )
-"""The nodes ``$ids`` and their links to nodes among ``$among`` (valid on ``$at``)."""
+"""The nodes ``$ids`` and their links to nodes among ``$among`` (valid on ``$at``). A buyer's
+or supplier's contract links are read from the contract's side (``links_in``), so a council
+whose thousands of contracts are not among ``$among`` is not read link by link."""
 _NOT_CONTRACTS = f"NOT n:{LABELS[NodeKind.CONTRACT]} AND NOT n:{LABELS[NodeKind.SUPPLIER]}"
-_CONTRACT_TYPES = ", ".join(
-    f"'{TYPES[k]}'" for k in (LinkKind.AWARDED, LinkKind.SUPPLIES, LinkKind.CALLED_OFF)
-)
+_CONTRACT_TYPES = ", ".join(f"'{TYPES[k]}'" for k in sorted(CONTRACT_KINDS))
 ANALYSIS_NODES = (
     CURRENT + f"MATCH (n:Node {{g: g}}) WHERE {_valid('n')} AND {_NOT_CONTRACTS} "
     "RETURN n.id AS id, labels(n) AS labels, n.name AS name, "

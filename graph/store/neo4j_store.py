@@ -193,14 +193,16 @@ class Neo4jStore(GraphStore):
         kinds: Iterable[LinkKind | str] | None = None,
     ) -> nx.MultiDiGraph[str]:
         wanted = start_ids(ids, hops)
-        types = sorted(cypher.TYPES[kind] for kind in follow_kinds(kinds))
-        if hops <= cypher.REACH_HOPS:
-            seen = set(self._ids(cypher.REACH[hops], wanted, at=at, types=types))
+        follow = follow_kinds(kinds)
+        if not follow:
+            seen = set(self._ids(cypher.VALID_IDS, wanted, at=at))
+        elif hops <= cypher.REACH_HOPS:
+            seen = set(self._ids(cypher.reach(hops, follow), wanted, at=at))
         else:
             seen = set(self._ids(cypher.VALID_IDS, wanted, at=at))
             frontier = sorted(seen)
             for _ in range(hops):
-                reached = set(self._ids(cypher.NEIGHBOURS, frontier, at=at, types=types))
+                reached = set(self._ids(cypher.neighbours(follow), frontier, at=at))
                 frontier = sorted(reached - seen)
                 seen.update(frontier)
                 if not frontier:
@@ -214,6 +216,9 @@ class Neo4jStore(GraphStore):
                 node = node_of(r["labels"], r["props"])
                 nodes.append(node)
                 links += (link_of(node.id, *link) for link in r["links"])
+                links += (
+                    link_of(other, node.id, kind, props) for other, kind, props in r["links_in"]
+                )
         return to_networkx(nodes, links, at)
 
     def _ids(self, query: str, ids: list[str], **params: Any) -> Iterator[str]:

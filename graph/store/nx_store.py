@@ -202,14 +202,23 @@ class NetworkXStore(GraphStore):
                 else:
                     end = record.attrs.get("end_date")
                     end = str(end) if end else None
-                    suppliers = [s.id for s, _ in self._ends(pred[contract], LinkKind.SUPPLIES, at)]
-                    frameworks = [
-                        f
-                        for bo, link in self._ends(succ[contract], LinkKind.CALLED_OFF, at)
-                        for f in framework_keys(bo.id, link.attrs.get("frameworks"))
-                    ]
                     division = record.attrs.get("cpv_division")
                     division = str(division) if division else None
+                    # a contract's links are read only when the probe could pair them
+                    suppliers = (
+                        [s.id for s, _ in self._ends(pred[contract], LinkKind.SUPPLIES, at)]
+                        if division in probe.suppliers
+                        else []
+                    )
+                    frameworks = (
+                        [
+                            f
+                            for bo, link in self._ends(succ[contract], LinkKind.CALLED_OFF, at)
+                            for f in framework_keys(bo.id, link.attrs.get("frameworks"))
+                        ]
+                        if probe.frameworks
+                        else []
+                    )
                     counts = probe.match(division, end, suppliers, frameworks)
                     known[contract] = (end, counts)
             return known[contract]
