@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -337,6 +338,34 @@ def test_contract_rows_are_read_the_same(any_store: GraphStore) -> None:
     ending = any_store.contracts_of(["E07000062"], ending_from=date(2026, 7, 1))
     assert [r.id for r in ending] == ["ct:3"]
     assert any_store.contracts_of(["E07000061"]) == [one]
+
+
+def test_contract_reads_see_the_next_write(any_store: GraphStore) -> None:
+    """What a store keeps between reads (the embedded store's rows and suppliers' contracts
+    of the day) never outlives a write: a contract changed, a supplier added and a new
+    contract are all seen by the next reads."""
+    nodes, links = contract_graph()
+    any_store.write(nodes, links)
+    day = date(2024, 6, 1)
+    probe = ContractProbe.of("E07000061", any_store.contracts_of(["E07000061"], day), months=30)
+    before, _ = any_store.compare_contracts(probe, day, near=[], largest=3, first=5)
+    assert before == []  # Hastings' ct:2 ended in 2023
+    [old] = [n for n in nodes if n.id == "ct:2"]
+    longer = replace(
+        old, attrs={**old.attrs, "end_date": "2026-12-31"}, valid_to=date(2026, 12, 31)
+    )
+    src = (Source(dataset="test", vintage="2"),)
+    new = Node(id="ct:4", kind=NodeKind.CONTRACT, name="Contract 4", sources=src,
+               attrs={"cpv_division": "48", "end_date": "2026-01-31"})  # fmt: skip
+    any_store.write([longer, new], [
+        Link(from_id="E07000062", kind=LinkKind.AWARDED, to_id="ct:4", sources=src),
+        Link(from_id="su:small", kind=LinkKind.SUPPLIES, to_id="ct:4", sources=src),
+    ])  # fmt: skip
+    rows = {r.id: r for r in any_store.contracts_of(["E07000062"], day)}
+    assert rows["ct:2"].end_date == "2026-12-31" and "ct:4" in rows
+    [after], _ = any_store.compare_contracts(probe, day, near=[], largest=3, first=5)
+    assert after.body == "E07000062"
+    assert {r.id for r in after.examples["same_supplier"]} == {"ct:2", "ct:4"}
 
 
 def test_contracts_are_compared_the_same(any_store: GraphStore) -> None:

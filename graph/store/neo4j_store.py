@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -260,16 +261,20 @@ class Neo4jStore(GraphStore):
         largest: int,
         first: int,
     ) -> tuple[list[BodyMatches], dict[str, int]]:
-        divisions = probe.supplier_divisions()
-        read = self._read(cypher.SUPPLIER_SIZES, ids=sorted(divisions), at=at)
-        skipped = {r["id"]: r["contracts"] for r in read if r["contracts"] > largest}
-        wanted = [[s, sorted(d)] for s, d in sorted(divisions.items()) if s not in skipped]
         others = sorted(set(near) - {probe.buyer})
         given = {"buyer": probe.buyer, "near": others, "at": at, "first": first,
                  "category": probe.category, "suppliers": probe.suppliers,
                  "ending": probe.ending, "frameworks": probe.frameworks}  # fmt: skip
-        found = self._read(cypher.COMPARE_NEAR, **given)
-        found += self._read(cypher.COMPARE_FURTHER, wanted=wanted, **given)
+        # the near bodies' contracts and the suppliers' other buyers are two reads that do not
+        # depend on each other: the server runs them side by side
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            near_read = pool.submit(self._read, cypher.COMPARE_NEAR, **given)
+            divisions = probe.supplier_divisions()
+            read = self._read(cypher.SUPPLIER_SIZES, ids=sorted(divisions), at=at)
+            skipped = {r["id"]: r["contracts"] for r in read if r["contracts"] > largest}
+            wanted = [[s, sorted(d)] for s, d in sorted(divisions.items()) if s not in skipped]
+            further = self._read(cypher.COMPARE_FURTHER, wanted=wanted, **given)
+            found = near_read.result() + further
         examples = {c for r in found for kind in KINDS_OF_MATCH for c in r[f"{kind}_first"]}
         read = self._read(cypher.CONTRACT_ROWS, ids=sorted(examples), at=at)
         rows = {r["id"]: _contract_row(r) for r in read}

@@ -33,7 +33,6 @@ from graph.model import (
     NodeKind,
     Source,
     contract_row,
-    framework_keys,
 )
 from graph.store.base import GraphStore, follow_kinds, start_ids
 from graph.store.records import (
@@ -49,6 +48,8 @@ FORMAT = "partnermap-graph"
 FORMAT_VERSION = 1
 GRAPH_FILE = "graph.json"
 LOCK_FILE = "write.lock"
+ROWS_KEPT = 400_000
+"""Contract rows kept for the day being read (``_contract_row``); about 300 bytes each."""
 NODE_KINDS = {k.value: k for k in NodeKind}
 Adjacency = dict[str, dict[str, dict[str, dict[str, Any]]]]
 """NetworkX's ``_succ`` or ``_pred``: node -> neighbour -> link kind -> the link's data."""
@@ -66,6 +67,10 @@ class NetworkXStore(GraphStore):
         self._version = 0
         self._stamp: tuple[int, int, int] | None = None
         self._sources: dict[tuple[str, ...], tuple[Source, ...]] = {}
+        self._rows: dict[str, ContractRow | None] = {}
+        self._rows_of: tuple[tuple[int, int, int] | None, int, date | None] | None = None
+        self._by_supplier: dict[str, dict[str | None, list[str]]] = {}
+        self._supplied_of: tuple[tuple[int, int, int] | None, int] | None = None
         self._fresh()
 
     # --- reading -----------------------------------------------------------------------
@@ -196,31 +201,10 @@ class NetworkXStore(GraphStore):
         def match(contract: str) -> tuple[str | None, tuple[int, int, int]] | None:
             """``contract``'s end and its pairs with the probe (``None``: not valid)."""
             if contract not in known:
-                record: Node = nodes[contract]["record"]
-                if record.kind is not NodeKind.CONTRACT or not _valid(record, at):
-                    known[contract] = None
-                else:
-                    end = record.attrs.get("end_date")
-                    end = str(end) if end else None
-                    division = record.attrs.get("cpv_division")
-                    division = str(division) if division else None
-                    # a contract's links are read only when the probe could pair them
-                    suppliers = (
-                        [s.id for s, _ in self._ends(pred[contract], LinkKind.SUPPLIES, at)]
-                        if division in probe.suppliers
-                        else []
-                    )
-                    frameworks = (
-                        [
-                            f
-                            for bo, link in self._ends(succ[contract], LinkKind.CALLED_OFF, at)
-                            for f in framework_keys(bo.id, link.attrs.get("frameworks"))
-                        ]
-                        if probe.frameworks
-                        else []
-                    )
-                    counts = probe.match(division, end, suppliers, frameworks)
-                    known[contract] = (end, counts)
+                row = self._contract_row(contract, at)
+                known[contract] = None if row is None else (row.end_date, probe.match(
+                    row.cpv_division, row.end_date, (s for s, _ in row.suppliers), row.frameworks
+                ))  # fmt: skip
             return known[contract]
 
         def count(body: str, contract: str) -> None:
@@ -247,14 +231,10 @@ class NetworkXStore(GraphStore):
             if len(supplied) > largest:
                 skipped[supplier] = len(supplied)
                 continue
-            among = divisions[supplier]
-            for contract, keyed in supplied.items():
-                link = keyed.get(LinkKind.SUPPLIES)
-                if (
-                    link is None or contract in mine or contract in followed
-                    or nodes[contract]["record"].attrs.get("cpv_division") not in among
-                    or not _valid(link["record"], at)
-                ):  # fmt: skip
+            by_division = self._supplied(supplier)
+            for contract in (c for d in divisions[supplier] for c in by_division.get(d, ())):
+                link = supplied[contract][LinkKind.SUPPLIES]
+                if contract in mine or contract in followed or not _valid(link["record"], at):
                     continue
                 followed.add(contract)
                 for buyer, _ in self._ends(pred[contract], LinkKind.AWARDED, at):
@@ -262,6 +242,25 @@ class NetworkXStore(GraphStore):
                         count(buyer.id, contract)
         rows = {c: self._contract_row(c, at) for c in tally.wanted()}
         return tally.result({c: r for c, r in rows.items() if r is not None}), skipped
+
+    def _supplied(self, supplier: str) -> dict[str | None, list[str]]:
+        """The contracts ``supplier`` supplies, by CPV division; kept per version of the graph,
+        so that a supplier's other buyers are looked up in the divisions asked, not contract
+        by contract."""
+        if self._supplied_of != (self._stamp, self._version):
+            self._by_supplier, self._supplied_of = {}, (self._stamp, self._version)
+        found = self._by_supplier.get(supplier)
+        if found is None:
+            nodes = self._dicts()[2]
+            found = {}
+            for contract, keyed in self._dicts()[0][supplier].items():
+                if LinkKind.SUPPLIES in keyed:
+                    division = nodes[contract]["record"].attrs.get("cpv_division")
+                    found.setdefault(None if division is None else str(division), []).append(
+                        contract
+                    )
+            self._by_supplier[supplier] = found
+        return found
 
     def _dicts(self) -> tuple[Adjacency, Adjacency, dict[str, dict[str, Any]]]:
         """The graph's own successor, predecessor and node dicts, not its views: the contract
@@ -284,24 +283,36 @@ class NetworkXStore(GraphStore):
                     yield record, data["record"]
 
     def _contract_row(self, contract: str, at: date | None) -> ContractRow | None:
-        """``contract``'s row as at ``at`` (``None`` unless it is a contract valid then)."""
+        """``contract``'s row as at ``at`` (``None`` unless it is a contract valid then).
+
+        Rows are kept for one day's reads of one version of the graph (up to ``ROWS_KEPT``):
+        a day's questions about neighbouring councils read the same contracts again, and a
+        row costs tens of microseconds to make from the graph."""
+        key = (self._stamp, self._version, at)
+        if key != self._rows_of or len(self._rows) >= ROWS_KEPT:
+            self._rows, self._rows_of = {}, key
+        rows = self._rows
+        if contract in rows:
+            return rows[contract]
         succ, pred, nodes = self._dicts()
         node: Node = nodes[contract]["record"]
-        if node.kind is not NodeKind.CONTRACT or not _valid(node, at):
-            return None
-        return contract_row(
-            node.id,
-            node.name,
-            node.attrs,
-            buyers=(b.id for b, _ in self._ends(pred[contract], LinkKind.AWARDED, at)),
-            suppliers=(
-                (s.id, s.name) for s, _ in self._ends(pred[contract], LinkKind.SUPPLIES, at)
-            ),
-            called_off=(
-                (bo.id, link.attrs.get("frameworks"))
-                for bo, link in self._ends(succ[contract], LinkKind.CALLED_OFF, at)
-            ),
-        )
+        row = None
+        if node.kind is NodeKind.CONTRACT and _valid(node, at):
+            row = contract_row(
+                node.id,
+                node.name,
+                node.attrs,
+                buyers=(b.id for b, _ in self._ends(pred[contract], LinkKind.AWARDED, at)),
+                suppliers=(
+                    (s.id, s.name) for s, _ in self._ends(pred[contract], LinkKind.SUPPLIES, at)
+                ),
+                called_off=(
+                    (bo.id, link.attrs.get("frameworks"))
+                    for bo, link in self._ends(succ[contract], LinkKind.CALLED_OFF, at)
+                ),
+            )
+        rows[contract] = row
+        return row
 
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
         self._fresh()
