@@ -13,6 +13,7 @@ from conftest import REPO, run_cli, snapshot
 
 from graph import LinkKind, NetworkXStore
 from loaders import bundled_dir, load_bundled
+from visualise import shapes
 
 TODAY = date.today()
 
@@ -179,3 +180,35 @@ def test_every_area_has_a_position_in_the_uk(loaded: NetworkXStore, tmp_path: Pa
     assert result.returncode == 1
     assert "rejected line 2: lat 154.6 is outside -90..90" in result.stderr
     assert "rejected line 3: give both lat and lon, or neither" in result.stderr
+
+
+def test_council_shapes_are_reproducible_from_the_sources(
+    tmp_path: Path, upstream_data: Path
+) -> None:
+    """``visualise/shapes.json`` is what ``scripts/compile_shapes.py`` makes of ONS's topology."""
+    out = tmp_path / "shapes.json"
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "compile_shapes.py"),
+         "--shared", str(upstream_data), "--out", str(out)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    assert out.read_bytes() == (REPO / "visualise" / "shapes.json").read_bytes()
+
+
+def test_council_shapes_cover_every_council_with_their_true_areas(loaded: NetworkXStore) -> None:
+    """Every current council has a shape, as have England's abolished ones; decoded, the
+    shapes have the areas ONS gives (Glasgow City about 175 km², Leeds 552, the UK about 242,000
+    km² in the districts of 2024), so the encoding and the decoder agree."""
+    councils = [n for n in loaded.iter_nodes() if n.kind == "council"]
+    have = shapes.shape_ids()
+    assert [n.id for n in councils if n.valid_at(TODAY) and n.id not in have] == []
+    england_past = [n.id for n in councils if not n.valid_at(TODAY) and n.id[0] == "E"]
+    assert len(england_past) > 40 and set(england_past) <= have
+    assert 160 < shapes.area_km2("S12000049") < 185  # Glasgow City
+    assert 540 < shapes.area_km2("E08000035") < 565  # Leeds, 552 km²
+    of_2024 = [c for c in have
+               if (a := shapes.area(c)) and a["layer"] == "district"
+               and a["from"] <= 2024 and (a["to"] is None or a["to"] >= 2024)]  # fmt: skip
+    assert len(of_2024) == 361
+    uk = sum(shapes.area_km2(c) for c in of_2024)
+    assert 235_000 < uk < 249_000

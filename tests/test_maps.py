@@ -98,6 +98,19 @@ def test_uk_map_opens_offline_and_draws_every_node(
     )
     assert where["E08000035"]["y"] < where["E09000033"]["y"]
     assert where["E08000035"]["x"] > where["E08000012"]["x"]
+    # every council's shape is drawn under the network, in the same projection: each council
+    # sits inside its own shape (Leeds inside Leeds, not Bradford)
+    councils = sorted(n for n, d in expected.nodes(data=True) if d.get("kind") == "council")
+    assert w.page.evaluate("window.partnermap.shapesDrawn") == len(councils) == 382
+    inside = w.page.evaluate("""() => {
+        var ctx = document.createElement("canvas").getContext("2d"), out = {};
+        var at = window.partnermap.network.getPositions();
+        window.partnermap.areas.forEach(function (a) {
+            var p = at[a.node]; out[a.code] = !!p && ctx.isPointInPath(a.path, p.x, p.y); });
+        return out; }""")
+    assert inside["E08000035"] and inside["E08000032"] is True  # Leeds, Bradford
+    outside_own = sorted(c for c, hit in inside.items() if not hit)
+    assert len(outside_own) <= 10, outside_own  # a centroid off a ragged coast at most
     assert w.page.is_visible("#legend") and "shared service" in w.page.text_content("#legend")
     ARTEFACTS.mkdir(exist_ok=True)
     w.page.screenshot(path=str(ARTEFACTS / "uk-map.png"))

@@ -30,6 +30,7 @@ from pyvis.network import Network
 
 from graph.errors import InvalidInput
 from graph.model import LinkKind, NodeKind
+from visualise.shapes import COS_54, Projection, page_shapes
 
 
 def _style(color: str, shape: str, label: str) -> dict[str, Any]:
@@ -148,14 +149,17 @@ def select(
     return H
 
 
-def positions(H: nx.MultiDiGraph[str]) -> dict[str, tuple[float, float]]:
-    """Screen positions (x, y) for the geographic layout: areas at their lat/lon, every other
-    node at the mean of its placed neighbours; any still unplaced in a column to the east."""
-    k = math.cos(math.radians(54.0))
+def positions(
+    H: nx.MultiDiGraph[str],
+) -> tuple[dict[str, tuple[float, float]], Projection]:
+    """Screen positions (x, y) for the geographic layout, and the projection they are in
+    (which the council shapes are drawn in too): areas at their lat/lon, every other node at
+    the mean of its placed neighbours; any still unplaced in a column to the east."""
+    projection = Projection(COS_54 * SCALE, SCALE)
     placed: dict[str, tuple[float, float]] = {}
     for n, d in H.nodes(data=True):
         if d.get("lat") is not None and d.get("lon") is not None:
-            placed[n] = (float(d["lon"]) * k * SCALE, -float(d["lat"]) * SCALE)
+            placed[n] = projection.point(float(d["lon"]), float(d["lat"]))
     U = H.to_undirected(as_view=True)
     for _ in range(2):  # arrangements first, then what links only to arrangements
         for n in sorted(set(H) - set(placed)):
@@ -168,12 +172,14 @@ def positions(H: nx.MultiDiGraph[str]) -> dict[str, tuple[float, float]]:
     xs, ys = [x for x, _ in placed.values()], [y for _, y in placed.values()]
     extent = max(max(xs, default=0) - min(xs, default=0), max(ys, default=0) - min(ys, default=0))
     if 0 < extent < SPAN:  # a local map: spread it out, so nodes keep their size against it
-        placed = {n: (x * SPAN / extent, y * SPAN / extent) for n, (x, y) in placed.items()}
+        f = SPAN / extent
+        placed = {n: (x * f, y * f) for n, (x, y) in placed.items()}
+        projection = Projection(projection.kx * f, projection.ky * f)
     east = max((x for x, _ in placed.values()), default=0.0) + 2 * SCALE
     top = min((y for _, y in placed.values()), default=0.0)
     for i, n in enumerate(sorted(set(H) - set(placed))):
         placed[n] = (east + (i // 40) * SCALE, top + (i % 40) * SCALE / 4)
-    return placed
+    return placed, projection
 
 
 def render(
@@ -182,7 +188,7 @@ def render(
     """The map of ``H`` as one self-contained HTML page."""
     net = Network(directed=True, cdn_resources="local")
     geo = options.layout == "geo"
-    where = positions(H) if geo else {}
+    where, projection = positions(H) if geo else ({}, None)
     partnerships = {
         n: sum(1 for _, _, key in H.out_edges(n, keys=True)
                if key in (LinkKind.PARTNER_IN, LinkKind.PARTICIPATES_IN, LinkKind.OWNS,
@@ -224,6 +230,12 @@ def render(
         "edges": {"smooth": False},
         "layout": {"improvedLayout": len(H) < 1000},
     }
+    shapes = (
+        page_shapes(((n, n) for n, d in H.nodes(data=True)
+                     if d.get("kind") == NodeKind.COUNCIL), projection)
+        if projection is not None
+        else {"areas": []}
+    )  # fmt: skip
     lib = files("pyvis") / "templates" / "lib" / "vis-9.1.2"
     template = _environment().get_template("map.html")
     kinds_shown = sorted({str(d.get("kind")) for _, d in H.nodes(data=True)})
@@ -233,7 +245,8 @@ def render(
         subtitle=options.subtitle,
         vis_js=(lib / "vis-network.min.js").read_text(encoding="utf-8"),
         vis_css=(lib / "vis-network.css").read_text(encoding="utf-8"),
-        data=_script_json({"nodes": net.nodes, "edges": net.edges, "options": vis_options}),
+        data=_script_json({"nodes": net.nodes, "edges": net.edges, "options": vis_options,
+                           "shapes": shapes}),
         legend_kinds=[(KIND_STYLE[k]["label"], KIND_STYLE[k]["color"], KIND_STYLE[k]["shape"])
                       for k in kinds_shown if k in KIND_STYLE],
         legend_links=[
