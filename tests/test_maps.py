@@ -21,6 +21,7 @@ from playwright.sync_api import sync_playwright
 from api import create_app
 from graph import NetworkXStore, Settings
 from loaders import load_files
+from visualise.colours import SEQUENTIAL
 from visualise.maps import MapOptions, select
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -111,6 +112,17 @@ def test_uk_map_opens_offline_and_draws_every_node(
     assert inside["E08000035"] and inside["E08000032"] is True  # Leeds, Bradford
     outside_own = sorted(c for c, hit in inside.items() if not hit)
     assert len(outside_own) <= 10, outside_own  # a centroid off a ragged coast at most
+    # the shapes are coloured by the measure chosen, and the legend says what colours mean
+    fill = "Object.fromEntries(window.partnermap.areas.map(a => [a.code, a.fill]))"
+    assert w.page.evaluate("window.partnermap.colourBy") == "cluster"
+    w.page.select_option("#colour-by", "combined_authority")
+    fills = w.page.evaluate(fill)
+    assert fills["E08000035"] == fills["E08000032"] != fills["E08000003"]  # WY, WY, GM
+    assert "West Yorkshire (5)" in w.page.text_content("#colours")
+    w.page.select_option("#colour-by", "population")
+    fills = w.page.evaluate(fill)
+    assert fills["E08000025"] == SEQUENTIAL[-1] and fills["E06000053"] == SEQUENTIAL[0]
+    assert "Councils coloured by population" in w.page.text_content("#colours")
     assert w.page.is_visible("#legend") and "shared service" in w.page.text_content("#legend")
     ARTEFACTS.mkdir(exist_ok=True)
     w.page.screenshot(path=str(ARTEFACTS / "uk-map.png"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
@@ -30,6 +30,7 @@ from pyvis.network import Network
 
 from graph.errors import InvalidInput
 from graph.model import LinkKind, NodeKind
+from visualise.colours import Colouring
 from visualise.shapes import COS_54, Projection, page_shapes
 
 
@@ -99,6 +100,9 @@ class MapOptions:
     kinds: tuple[str, ...] = DEFAULT_KINDS
     category: str | None = None
     """Only arrangements (shared services, joint procurements) of this category."""
+    colour_by: str = "cluster"
+    """The measure the councils' shapes are coloured by first (``visualise.colours``); the
+    page's control offers the others; a measure the map lacks falls back to the first."""
     subtitle: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)
 
@@ -183,9 +187,14 @@ def positions(
 
 
 def render(
-    H: nx.MultiDiGraph[str], options: MapOptions, *, vintage: dict[str, Any] | None = None
+    H: nx.MultiDiGraph[str],
+    options: MapOptions,
+    *,
+    vintage: dict[str, Any] | None = None,
+    colourings: Mapping[str, Colouring] | None = None,
 ) -> str:
-    """The map of ``H`` as one self-contained HTML page."""
+    """The map of ``H`` as one self-contained HTML page, its councils' shapes coloured by each
+    of ``colourings`` in turn (the page's control; ``options.colour_by`` first)."""
     net = Network(directed=True, cdn_resources="local")
     geo = options.layout == "geo"
     where, projection = positions(H) if geo else ({}, None)
@@ -245,8 +254,12 @@ def render(
         subtitle=options.subtitle,
         vis_js=(lib / "vis-network.min.js").read_text(encoding="utf-8"),
         vis_css=(lib / "vis-network.css").read_text(encoding="utf-8"),
-        data=_script_json({"nodes": net.nodes, "edges": net.edges, "options": vis_options,
-                           "shapes": shapes}),
+        data=_script_json({
+            "nodes": net.nodes, "edges": net.edges, "options": vis_options, "shapes": shapes,
+            "colourings": {m: c.as_page() for m, c in (colourings or {}).items()},
+            "colourBy": options.colour_by if options.colour_by in (colourings or {})
+            else next(iter(colourings or {}), None),
+        }),
         legend_kinds=[(KIND_STYLE[k]["label"], KIND_STYLE[k]["color"], KIND_STYLE[k]["shape"])
                       for k in kinds_shown if k in KIND_STYLE],
         legend_links=[

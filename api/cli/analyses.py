@@ -172,6 +172,12 @@ def add_map_command(subs: Any) -> None:
     map_.add_argument("--layout", choices=["geo", "force"], default="geo")
     map_.add_argument("--size-by", choices=["partnerships", "links", "none"],
                       default="partnerships")  # fmt: skip
+    from visualise.colours import MEASURES
+
+    map_.add_argument("--colour-by", choices=list(MEASURES), default="cluster",
+                      help="what the councils' shapes are coloured by first (the page's "
+                      "control offers the others): " + "; ".join(
+                          f"{k}: {v}" for k, v in MEASURES.items()))  # fmt: skip
     seen: set[str] = set()
     options = map_.add_argument_group("options of the analysis behind --cluster and --candidate")
     for spec in ANALYSES.values():
@@ -191,6 +197,7 @@ def draw_map(settings: Settings, args: argparse.Namespace) -> int:
     from graph import open_store, vintage
     from graph.analysis import ANALYSES
     from visualise import views
+    from visualise.colours import analysis_groups, colourings
     from visualise.maps import MapOptions, link_kinds, node_kinds, render, select, write_map
 
     at = args.at or date.today()
@@ -215,9 +222,12 @@ def draw_map(settings: Settings, args: argparse.Namespace) -> int:
     else:
         view = views.whole(G)
     options = MapOptions(title=view.title, layout=args.layout, size_by=args.size_by,
-                         links=links, kinds=kinds, category=args.category)  # fmt: skip
+                         links=links, kinds=kinds, category=args.category,
+                         colour_by=args.colour_by)  # fmt: skip
     H = select(G, options, view.keep)
-    out = write_map(render(H, options, vintage=data), args.out)
+    groups = {} if args.around else analysis_groups(G)  # a neighbourhood is no whole graph
+    colours = colourings(G, H, groups)
+    out = write_map(render(H, options, vintage=data, colourings=colours), args.out)
     print(f"{out}: {H.number_of_nodes()} nodes, {H.number_of_edges()} links, "
           f"{out.stat().st_size / 1024:,.0f} KiB; opens offline in a browser")  # fmt: skip
     return 0

@@ -20,6 +20,7 @@ from api.http.schemas import HTML_ERRORS
 from api.http.service import Service
 from graph.analysis import ANALYSES, Analysis
 from visualise import views
+from visualise.colours import analysis_groups, colourings
 from visualise.maps import MapOptions, explorer_page, link_kinds, render, select
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -35,10 +36,16 @@ Number = Annotated[int, PathParam(ge=1, le=100_000, description="the item's numb
 def draw(
     service: Service, at: date | None, G: nx.MultiDiGraph[str], view: views.View,
     links: str | None, category: str | None, layout: Literal["geo", "force"],
+    *, whole: bool = True,
 ) -> str:  # fmt: skip
+    """The page of ``view``; ``whole``: ``G`` is the whole graph as at the day, so the shapes
+    can be coloured by cluster and candidate partnership too (cached per data version)."""
     options = MapOptions(title=view.title, layout=layout, links=link_kinds(links),
                          category=category)  # fmt: skip
-    return render(select(G, options, view.keep), options, vintage=service.data(at or date.today()))
+    H = select(G, options, view.keep)
+    groups = service.remember(("colour-groups",), at, lambda: analysis_groups(G)) if whole else {}
+    return render(H, options, vintage=service.data(at or date.today()),
+                  colourings=colourings(G, H, groups))  # fmt: skip
 
 
 def cached_page(
@@ -66,7 +73,9 @@ def around(
 ) -> HTMLResponse:  # fmt: skip
     def make() -> str:
         G = service.store.neighbourhood([node_id], hops, at or date.today())
-        return draw(service, at, G, views.around(G, node_id, hops), links, category, layout)
+        return draw(
+            service, at, G, views.around(G, node_id, hops), links, category, layout, whole=False
+        )
 
     return cached_page(service, ("node", node_id, hops, links, category, layout), at, make)
 
