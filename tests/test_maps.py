@@ -129,6 +129,46 @@ def test_uk_map_opens_offline_and_draws_every_node(
     assert w.errors == [] and w.outside() == [] and w.dialogs == []
 
 
+def test_uk_map_is_legible_and_a_click_shows_a_councils_card(
+    browser: Any, loaded_home: Path, tmp_path: Path
+) -> None:
+    """At the UK view names never overlap (the label boxes drawn are disjoint) and the largest
+    councils are named; a click on Leeds shows its card and fades all but its network."""
+    out = tmp_path / "uk.html"
+    assert run_cli(loaded_home, "map", "--out", str(out)).returncode == 0
+    w = Watched(browser)
+    w.page.goto(out.as_uri())
+    w.drawn()
+    boxes = w.page.evaluate("window.partnermap.labelBoxes")
+    assert len(boxes) > 40
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = (
+                a["x1"] <= b["x0"] or b["x1"] <= a["x0"] or a["y1"] <= b["y0"] or b["y1"] <= a["y0"]
+            )
+            assert apart, (a, b)
+    named = {b["id"] for b in boxes}
+    assert {"S12000049", "E06000052"} <= named  # Glasgow City, Cornwall
+    assert sum(i.startswith("E47") for i in named) >= 8  # combined authorities first
+    where = w.page.evaluate("""() => { var n = window.partnermap.network;
+        var p = n.canvasToDOM(n.getPositions(['E08000035'])['E08000035']);
+        var r = document.getElementById('map').getBoundingClientRect();
+        return {x: r.left + p.x, y: r.top + p.y}; }""")
+    w.page.mouse.click(where["x"], where["y"])
+    w.page.wait_for_selector("#card:not([hidden])")
+    assert w.page.text_content("#card-name") == "Leeds"
+    card = w.page.text_content("#card")
+    assert "West Yorkshire Joint Services" in card and "YPO" in card
+    assert "GET /nodes/E08000035/opportunities" in card  # offline: the API's paths, as text
+    opacity = "window.partnermap.nodes.get('{}').opacity"
+    assert w.page.evaluate(opacity.format("E08000032")) == 1  # Bradford, a partner
+    assert w.page.evaluate(opacity.format("E06000052")) < 0.5  # Cornwall, faded
+    w.page.screenshot(path=str(ARTEFACTS / "uk-map-focus.png"))
+    w.page.click("#card-close")
+    assert w.page.evaluate(opacity.format("E06000052")) == 1
+    assert w.errors == [] and w.outside() == [] and w.dialogs == []
+
+
 def test_labels_and_tooltips_are_escaped(browser: Any, tmp_path: Path) -> None:
     nodes = tmp_path / "nodes.csv"
     nodes.write_text(
@@ -149,8 +189,10 @@ def test_labels_and_tooltips_are_escaped(browser: Any, tmp_path: Path) -> None:
     w = Watched(browser)
     w.page.goto(out.as_uri())
     assert w.drawn() == 2
-    label = w.page.evaluate("window.partnermap.nodes.get('E06000001').label")
-    assert label == "<img src=http://evil.example/x onerror=alert(1)>"  # text, not markup
+    name = w.page.evaluate("window.partnermap.nodes.get('E06000001').name")
+    assert name == "<img src=http://evil.example/x onerror=alert(1)>"  # text, not markup
+    drawn = {b["id"] for b in w.page.evaluate("window.partnermap.labelBoxes")}
+    assert drawn == {"E06000001", "E06000002"}  # names drawn as canvas text
     assert w.page.locator("img").count() == 0 and w.page.locator("b").count() == 0
     w.page.fill("#q", "middlesbrough & <b>")
     w.page.click("#search button")

@@ -80,6 +80,9 @@ LABELLED = {
 """Kinds whose names are drawn; arrangements' names are in their tooltips and the search."""
 SCALE = 120.0
 """Pixels per degree of latitude in the geographic layout."""
+LINK_OPACITY = 0.35
+"""Links of a geographic map are drawn faint, so the shapes and their colours show through;
+a selected council's are drawn in full (the page's focus)."""
 SPAN = 900.0
 """The smallest extent (pixels) a geographic map is drawn at: a local map is spread to it."""
 TOOLTIP_FIELDS = (
@@ -214,28 +217,31 @@ def render(
         if geo:
             x, y = where[n]
             extra = {"x": round(x, 1), "y": round(y, 1), "physics": False}
-        labelled = kind in LABELLED
         net.add_node(
             n,
-            label=str(d.get("name", n)) if labelled else " ",
+            label=" ",  # names are drawn by the page (ranked, never overlapping), not vis
             name=str(d.get("name", n)),
             title=_tooltip(n, d),
             color=style["color"],
             shape=style["shape"],
-            size=5 + 3 * math.sqrt(measure),
+            size=(3 + 1.5 * math.sqrt(measure)) if geo else (5 + 3 * math.sqrt(measure)),
             kind=kind,
+            rank=_label_rank(kind, d, measure),
             **extra,
         )
     for u, v, key, d in H.edges(keys=True, data=True):
         style = LINK_STYLE.get(key, {"color": "#999999", "dashes": False, "width": 1})
+        colour = {"color": style["color"], "highlight": style["color"], "hover": style["color"],
+                  "opacity": LINK_OPACITY if geo else 1.0}  # fmt: skip
         net.add_edge(
-            u, v, title=_link_tooltip(key, d), color=style["color"], dashes=style["dashes"],
-            width=style["width"], kind=key, arrows={"to": {"enabled": False}},
+            u, v, title=_link_tooltip(key, d), color=colour, dashes=style["dashes"],
+            width=style["width"] * (0.6 if geo else 1), kind=key,
+            arrows={"to": {"enabled": False}},
         )  # fmt: skip
     vis_options = {
         "physics": {"enabled": not geo, "stabilization": {"iterations": 200}},
         "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": True},
-        "nodes": {"font": {"size": 10}, "borderWidth": 1},
+        "nodes": {"font": {"size": 10}, "borderWidth": 1, "opacity": 1},
         "edges": {"smooth": False},
         "layout": {"improvedLayout": len(H) < 1000},
     }
@@ -257,6 +263,7 @@ def render(
         data=_script_json({
             "nodes": net.nodes, "edges": net.edges, "options": vis_options, "shapes": shapes,
             "colourings": {m: c.as_page() for m, c in (colourings or {}).items()},
+            "linkOpacity": LINK_OPACITY if geo else 1.0,
             "colourBy": options.colour_by if options.colour_by in (colourings or {})
             else next(iter(colourings or {}), None),
         }),
@@ -272,6 +279,18 @@ def render(
         parameters=options.parameters,
         generated=date.today().isoformat(),
     )  # fmt: skip
+
+
+def _label_rank(kind: str, data: dict[str, Any], partnerships: int) -> float:
+    """Which names the page draws first where they would overlap (higher first): nations and
+    regions, then combined authorities, councils by population, buying organisations, other
+    public bodies; an arrangement's name is in its tooltip and the search, never drawn."""
+    if kind not in LABELLED and kind != NodeKind.PUBLIC_BODY:
+        return 0.0
+    base = {NodeKind.NATION: 9e9, NodeKind.REGION: 8e9, NodeKind.COMBINED_AUTHORITY: 7e9,
+            NodeKind.COUNCIL: 1e7, NodeKind.BUYING_ORGANISATION: 5e6}  # fmt: skip
+    population = float(data.get("population") or 0) if kind == NodeKind.COUNCIL else 0.0
+    return base.get(NodeKind(kind), 1.0) + population + partnerships
 
 
 def write_map(html: str, out: Path) -> Path:
