@@ -168,9 +168,12 @@ SAMPLE = 1_000
 
 def neo4j_store(**kwargs: Any) -> Neo4jStore:
     with GraphDatabase.driver(NEO4J_URI, auth=NEO4J_AUTH) as driver, driver.session() as session:
+        # relationships first, then nodes: a dense node (a council of thousands of contracts)
+        # detached in one batch can exceed the server's transaction memory
         session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+            "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
         ).consume()
+        session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
     return Neo4jStore(NEO4J_URI, username=NEO4J_AUTH[0], password=NEO4J_AUTH[1], **kwargs)
 
 
