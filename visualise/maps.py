@@ -161,7 +161,8 @@ def positions(
 ) -> tuple[dict[str, tuple[float, float]], Projection]:
     """Screen positions (x, y) for the geographic layout, and the projection they are in
     (which the council shapes are drawn in too): areas at their lat/lon, every other node at
-    the mean of its placed neighbours; any still unplaced in a column to the east."""
+    the mean of its placed neighbours; any still unplaced (a national body) in columns to the
+    east, by kind and name."""
     projection = Projection(COS_54 * SCALE, SCALE)
     placed: dict[str, tuple[float, float]] = {}
     for n, d in H.nodes(data=True):
@@ -184,8 +185,12 @@ def positions(
         projection = Projection(projection.kx * f, projection.ky * f)
     east = max((x for x, _ in placed.values()), default=0.0) + 2 * SCALE
     top = min((y for _, y in placed.values()), default=0.0)
-    for i, n in enumerate(sorted(set(H) - set(placed))):
-        placed[n] = (east + (i // 40) * SCALE, top + (i % 40) * SCALE / 4)
+    unplaced = sorted(
+        set(H) - set(placed),
+        key=lambda n: (str(H.nodes[n].get("kind")), str(H.nodes[n].get("name", n))),
+    )
+    for i, n in enumerate(unplaced):  # columns wide enough for their names at the UK view
+        placed[n] = (east + (i // 30) * 3.5 * SCALE, top + (i % 30) * SCALE / 3)
     return placed, projection
 
 
@@ -209,7 +214,6 @@ def render(
     }  # fmt: skip
     for n, d in H.nodes(data=True):
         kind = str(d.get("kind", ""))
-        style = KIND_STYLE.get(kind, {"color": "#999999", "shape": "dot"})
         measure = {"partnerships": partnerships[n], "links": H.degree(n), "none": 0}[
             options.size_by
         ]
@@ -222,27 +226,43 @@ def render(
             label=" ",  # names are drawn by the page (ranked, never overlapping), not vis
             name=str(d.get("name", n)),
             title=_tooltip(n, d),
-            color=style["color"],
-            shape=style["shape"],
-            size=(3 + 1.5 * math.sqrt(measure)) if geo else (5 + 3 * math.sqrt(measure)),
+            group=kind,  # colour and shape: the kind's (the page's node groups)
+            size=round((3 + 1.5 * math.sqrt(measure)) if geo else (5 + 3 * math.sqrt(measure)), 1),
             kind=kind,
             rank=_label_rank(kind, d, measure),
             **extra,
         )
+    for node in net.nodes:  # pyvis sets both on every node; the group gives them
+        node.pop("color", None)
+        node.pop("shape", None)
     for u, v, key, d in H.edges(keys=True, data=True):
-        style = LINK_STYLE.get(key, {"color": "#999999", "dashes": False, "width": 1})
-        colour = {"color": style["color"], "highlight": style["color"], "hover": style["color"],
-                  "opacity": LINK_OPACITY if geo else 1.0}  # fmt: skip
-        net.add_edge(
-            u, v, title=_link_tooltip(key, d), color=colour, dashes=style["dashes"],
-            width=style["width"] * (0.6 if geo else 1), kind=key,
-            arrows={"to": {"enabled": False}},
-        )  # fmt: skip
+        net.add_edge(u, v, title=_link_tooltip(key, d), kind=key)
+    for edge in net.edges:  # the kind's style is the page's (linkStyles), not each edge's
+        edge.pop("arrows", None)
+    groups = {kind: {"color": style["color"], "shape": style["shape"]}
+              for kind, style in KIND_STYLE.items()}  # fmt: skip
+    link_styles = {
+        kind: {"color": {"color": style["color"], "highlight": style["color"],
+                         "hover": style["color"], "opacity": LINK_OPACITY if geo else 1.0},
+               "dashes": style["dashes"], "width": style["width"] * (0.6 if geo else 1)}
+        for kind, style in LINK_STYLE.items()
+    }  # fmt: skip
     vis_options = {
         "physics": {"enabled": not geo, "stabilization": {"iterations": 200}},
         "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": True},
-        "nodes": {"font": {"size": 10}, "borderWidth": 1, "opacity": 1},
-        "edges": {"smooth": False},
+        "nodes": {
+            "font": {"size": 10},
+            "borderWidth": 1,
+            "opacity": 1,
+            "color": "#999999",
+            "shape": "dot",
+        },
+        "groups": groups,
+        "edges": {
+            "smooth": False,
+            "arrows": {"to": {"enabled": False}},
+            "color": {"color": "#999999", "opacity": LINK_OPACITY if geo else 1.0},
+        },
         "layout": {"improvedLayout": len(H) < 1000},
     }
     shapes = (
@@ -262,6 +282,7 @@ def render(
         vis_css=(lib / "vis-network.css").read_text(encoding="utf-8"),
         data=_script_json({
             "nodes": net.nodes, "edges": net.edges, "options": vis_options, "shapes": shapes,
+            "linkStyles": link_styles,
             "colourings": {m: c.as_page() for m, c in (colourings or {}).items()},
             "linkOpacity": LINK_OPACITY if geo else 1.0,
             "colourBy": options.colour_by if options.colour_by in (colourings or {})
@@ -305,7 +326,7 @@ def _environment() -> Environment:
 
 def _script_json(value: Any) -> str:
     """JSON safe inside a <script> element: no ``</script>``, no HTML comment, no markup."""
-    text = json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+    text = json.dumps(value, ensure_ascii=False, default=str, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
