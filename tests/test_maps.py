@@ -118,12 +118,12 @@ def test_uk_map_opens_offline_and_draws_every_node(
     w.page.select_option("#colour-by", "combined_authority")
     fills = w.page.evaluate(fill)
     assert fills["E08000035"] == fills["E08000032"] != fills["E08000003"]  # WY, WY, GM
-    assert "West Yorkshire (5)" in w.page.text_content("#colours")
+    assert "West Yorkshire (5)" in w.page.text_content(".colours")
     w.page.select_option("#colour-by", "population")
     fills = w.page.evaluate(fill)
     assert fills["E08000025"] == SEQUENTIAL[-1] and fills["E06000053"] == SEQUENTIAL[0]
-    assert "Councils coloured by population" in w.page.text_content("#colours")
-    assert w.page.is_visible("#legend") and "shared service" in w.page.text_content("#legend")
+    assert "Councils coloured by population" in w.page.text_content(".colours")
+    assert w.page.is_visible(".legend") and "shared service" in w.page.text_content(".legend")
     ARTEFACTS.mkdir(exist_ok=True)
     w.page.screenshot(path=str(ARTEFACTS / "uk-map.png"))
     assert w.errors == [] and w.outside() == [] and w.dialogs == []
@@ -147,12 +147,14 @@ def test_uk_map_is_legible_and_a_click_shows_a_councils_card(
                 a["x1"] <= b["x0"] or b["x1"] <= a["x0"] or a["y1"] <= b["y0"] or b["y1"] <= a["y0"]
             )
             assert apart, (a, b)
+    ARTEFACTS.mkdir(exist_ok=True)
+    w.page.screenshot(path=str(ARTEFACTS / "uk-map-clusters.png"))
     named = {b["id"] for b in boxes}
     assert {"S12000049", "E06000052"} <= named  # Glasgow City, Cornwall
     assert sum(i.startswith("E47") for i in named) >= 8  # combined authorities first
     where = w.page.evaluate("""() => { var n = window.partnermap.network;
         var p = n.canvasToDOM(n.getPositions(['E08000035'])['E08000035']);
-        var r = document.getElementById('map').getBoundingClientRect();
+        var r = document.querySelector('.map').getBoundingClientRect();
         return {x: r.left + p.x, y: r.top + p.y}; }""")
     w.page.mouse.click(where["x"], where["y"])
     w.page.wait_for_selector("#card:not([hidden])")
@@ -166,6 +168,52 @@ def test_uk_map_is_legible_and_a_click_shows_a_councils_card(
     w.page.screenshot(path=str(ARTEFACTS / "uk-map-focus.png"))
     w.page.click("#card-close")
     assert w.page.evaluate(opacity.format("E06000052")) == 1
+    assert w.errors == [] and w.outside() == [] and w.dialogs == []
+
+
+def test_a_scenario_map_colours_its_new_councils_and_warns_of_what_it_splits(
+    browser: Any, loaded_home: Path, tmp_path: Path
+) -> None:
+    """Surrey's two unitaries: each new council drawn as its predecessors' shapes in one
+    colour of its own; the links to the arrangements the scenario splits drawn as warnings
+    (as many as the command says); two options of Essex side by side in one file."""
+    out = tmp_path / "surrey.html"
+    result = run_cli(loaded_home, "map", "--scenario", "surrey-two-unitaries", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    warned = int(re.search(r"(\d+) links to arrangements it splits", result.stdout)[1])
+    assert warned > 0
+    w = Watched(browser)
+    w.page.goto(out.as_uri())
+    w.drawn()
+    assert w.page.evaluate("window.partnermap.colourBy") == "scenario"
+    fills = w.page.evaluate(
+        "window.partnermap.areas.filter(a => a.node.startsWith('new:')).map(a => [a.node, a.code, a.fill])"
+    )
+    by_council: dict[str, set[str]] = {}
+    for node, code, fill in fills:
+        assert code.startswith("E0700020") or code.startswith("E0700021"), code  # Surrey's
+        by_council.setdefault(node, set()).add(fill)
+    assert len(fills) == 11 and set(by_council) == {"new:east-surrey", "new:west-surrey"}
+    west, east = by_council["new:west-surrey"], by_council["new:east-surrey"]
+    assert len(west) == len(east) == 1 and west != east
+    assert "West Surrey (1)" in w.page.text_content(".colours")
+    shown = w.page.evaluate("window.partnermap.edges.get({filter: e => e.warning}).length")
+    assert shown == warned
+    assert "an arrangement the scenario splits" in w.page.text_content(".legend")
+    w.page.screenshot(path=str(ARTEFACTS / "scenario-map.png"))
+    both = tmp_path / "essex.html"
+    result = run_cli(loaded_home, "map", "--scenario", "essex-five-unitaries",
+                     "--scenario", "essex-three-unitaries", "--out", str(both))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    w.page.goto(both.as_uri())
+    w.page.wait_for_selector("body[data-drawn=true]")
+    panels = w.page.evaluate("window.partnermaps.map(m => [m.shapesDrawn, "
+                             "m.areas.filter(a => a.node.startsWith('new:')).length])")  # fmt: skip
+    assert len(panels) == 2 and all(drawn > 0 and new == 14 for drawn, new in panels)
+    titles = w.page.locator(".panel-title").all_text_contents()
+    assert ["five" in titles[0].lower(), "three" in titles[1].lower()] == [True, True]
+    assert w.page.text_content("#bar h1") == "Two options side by side: Essex"
+    w.page.screenshot(path=str(ARTEFACTS / "scenario-comparison.png"))
     assert w.errors == [] and w.outside() == [] and w.dialogs == []
 
 

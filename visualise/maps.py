@@ -194,6 +194,26 @@ def positions(
     return placed, projection
 
 
+WARNING = _line("#d62728", [5, 3], 3, "an arrangement the scenario splits")
+"""How a link of a council to an arrangement the scenario splits is drawn."""
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """One map of a page: a page has one, or two side by side (a comparison)."""
+
+    H: nx.MultiDiGraph[str]
+    options: MapOptions
+    colourings: Mapping[str, Colouring] | None = None
+    shape_codes: Mapping[str, Iterable[str]] | None = None
+    """Which shapes draw a node that has none of its own (a scenario's new council: its
+    predecessors' areas); every other council is drawn as its own code's shape."""
+    warnings: frozenset[tuple[str, str, str]] = frozenset()
+    """Links ``(from, to, kind)`` drawn in the warning style (``WARNING``)."""
+    title: str = ""
+    """The panel's own heading (a comparison's; a single map has the page's title)."""
+
+
 def render(
     H: nx.MultiDiGraph[str],
     options: MapOptions,
@@ -203,6 +223,38 @@ def render(
 ) -> str:
     """The map of ``H`` as one self-contained HTML page, its councils' shapes coloured by each
     of ``colourings`` in turn (the page's control; ``options.colour_by`` first)."""
+    return render_panels([Panel(H, options, colourings)], options.title,
+                         subtitle=options.subtitle, vintage=vintage)  # fmt: skip
+
+
+def render_panels(
+    panels: list[Panel],
+    title: str,
+    *,
+    subtitle: str = "",
+    vintage: dict[str, Any] | None = None,
+) -> str:
+    """One self-contained HTML page of ``panels``, side by side (one above the other on a
+    narrow screen), with one search, one colour control and one council card for all."""
+    lib = files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    template = _environment().get_template("map.html")
+    return template.render(
+        title=title,
+        subtitle=subtitle,
+        vis_js=(lib / "vis-network.min.js").read_text(encoding="utf-8"),
+        vis_css=(lib / "vis-network.css").read_text(encoding="utf-8"),
+        data=_script_json({"panels": [_panel_data(p) for p in panels]}),
+        node_count=sum(p.H.number_of_nodes() for p in panels),
+        edge_count=sum(p.H.number_of_edges() for p in panels),
+        vintage=vintage or {},
+        generated=date.today().isoformat(),
+    )
+
+
+def _panel_data(panel: Panel) -> dict[str, Any]:
+    """What the page draws of one map: nodes and edges (pyvis's), vis options, shapes,
+    colourings and legend."""
+    H, options, colourings = panel.H, panel.options, panel.colourings or {}
     net = Network(directed=True, cdn_resources="local")
     geo = options.layout == "geo"
     where, projection = positions(H) if geo else ({}, None)
@@ -236,70 +288,54 @@ def render(
         node.pop("color", None)
         node.pop("shape", None)
     for u, v, key, d in H.edges(keys=True, data=True):
-        net.add_edge(u, v, title=_link_tooltip(key, d), kind=key)
+        warning = {"warning": True} if (u, v, key) in panel.warnings else {}
+        net.add_edge(u, v, title=_link_tooltip(key, d), kind=key, **warning)
     for edge in net.edges:  # the kind's style is the page's (linkStyles), not each edge's
         edge.pop("arrows", None)
     groups = {kind: {"color": style["color"], "shape": style["shape"]}
               for kind, style in KIND_STYLE.items()}  # fmt: skip
+    styles = {**LINK_STYLE, "warning": WARNING}
     link_styles = {
         kind: {"color": {"color": style["color"], "highlight": style["color"],
-                         "hover": style["color"], "opacity": LINK_OPACITY if geo else 1.0},
-               "dashes": style["dashes"], "width": style["width"] * (0.6 if geo else 1)}
-        for kind, style in LINK_STYLE.items()
+                         "hover": style["color"],
+                         "opacity": 1.0 if kind == "warning" or not geo else LINK_OPACITY},
+               "dashes": style["dashes"],
+               "width": style["width"] * (0.6 if geo and kind != "warning" else 1)}
+        for kind, style in styles.items()
     }  # fmt: skip
     vis_options = {
         "physics": {"enabled": not geo, "stabilization": {"iterations": 200}},
         "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": True},
-        "nodes": {
-            "font": {"size": 10},
-            "borderWidth": 1,
-            "opacity": 1,
-            "color": "#999999",
-            "shape": "dot",
-        },
+        "nodes": {"font": {"size": 10}, "borderWidth": 1, "opacity": 1, "color": "#999999",
+                  "shape": "dot"},
         "groups": groups,
-        "edges": {
-            "smooth": False,
-            "arrows": {"to": {"enabled": False}},
-            "color": {"color": "#999999", "opacity": LINK_OPACITY if geo else 1.0},
-        },
+        "edges": {"smooth": False, "arrows": {"to": {"enabled": False}},
+                  "color": {"color": "#999999", "opacity": LINK_OPACITY if geo else 1.0}},
         "layout": {"improvedLayout": len(H) < 1000},
-    }
-    shapes = (
-        page_shapes(((n, n) for n, d in H.nodes(data=True)
-                     if d.get("kind") == NodeKind.COUNCIL), projection)
-        if projection is not None
-        else {"areas": []}
-    )  # fmt: skip
-    lib = files("pyvis") / "templates" / "lib" / "vis-9.1.2"
-    template = _environment().get_template("map.html")
+    }  # fmt: skip
+    drawn = [(n, n) for n, d in H.nodes(data=True) if d.get("kind") == NodeKind.COUNCIL]
+    drawn += [(code, n) for n, codes in (panel.shape_codes or {}).items() if n in H
+              for code in codes]  # fmt: skip
+    shapes = page_shapes(drawn, projection) if projection is not None else {"areas": []}
     kinds_shown = sorted({str(d.get("kind")) for _, d in H.nodes(data=True)})
     links_shown = sorted({str(k) for _, _, k in H.edges(keys=True)})
-    return template.render(
-        title=options.title,
-        subtitle=options.subtitle,
-        vis_js=(lib / "vis-network.min.js").read_text(encoding="utf-8"),
-        vis_css=(lib / "vis-network.css").read_text(encoding="utf-8"),
-        data=_script_json({
-            "nodes": net.nodes, "edges": net.edges, "options": vis_options, "shapes": shapes,
-            "linkStyles": link_styles,
-            "colourings": {m: c.as_page() for m, c in (colourings or {}).items()},
-            "linkOpacity": LINK_OPACITY if geo else 1.0,
-            "colourBy": options.colour_by if options.colour_by in (colourings or {})
-            else next(iter(colourings or {}), None),
-        }),
-        legend_kinds=[(KIND_STYLE[k]["label"], KIND_STYLE[k]["color"], KIND_STYLE[k]["shape"])
+    legend_links = [(LINK_STYLE[k]["label"], LINK_STYLE[k]["color"], bool(LINK_STYLE[k]["dashes"]))
+                    for k in links_shown if k in LINK_STYLE]  # fmt: skip
+    if panel.warnings:
+        legend_links.append((WARNING["label"], WARNING["color"], True))
+    return {
+        "title": panel.title,
+        "nodes": net.nodes, "edges": net.edges, "options": vis_options, "shapes": shapes,
+        "linkStyles": link_styles,
+        "colourings": {m: c.as_page() for m, c in colourings.items()},
+        "colourBy": options.colour_by if options.colour_by in colourings
+        else next(iter(colourings), None),
+        "legend": {
+            "kinds": [(KIND_STYLE[k]["label"], KIND_STYLE[k]["color"])
                       for k in kinds_shown if k in KIND_STYLE],
-        legend_links=[
-            (LINK_STYLE[k]["label"], LINK_STYLE[k]["color"], bool(LINK_STYLE[k]["dashes"]))
-            for k in links_shown if k in LINK_STYLE
-        ],
-        node_count=H.number_of_nodes(),
-        edge_count=H.number_of_edges(),
-        vintage=vintage or {},
-        parameters=options.parameters,
-        generated=date.today().isoformat(),
-    )  # fmt: skip
+            "links": legend_links,
+        },
+    }  # fmt: skip
 
 
 def _label_rank(kind: str, data: dict[str, Any], partnerships: int) -> float:

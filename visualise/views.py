@@ -9,8 +9,10 @@ from typing import Any
 
 import networkx as nx
 
+from graph.analysis.footprint import areas_of
 from graph.errors import InvalidInput, NotFound
 from graph.model import LinkKind, NodeKind
+from graph.scenario import Scenario
 from visualise.maps import group_with_arrangements, neighbourhood
 
 
@@ -72,3 +74,49 @@ def reach(G: nx.MultiDiGraph[str], organisation: str) -> View:
     members = {u for u, _, k in G.in_edges(organisation, keys=True) if k in kinds}
     name = G.nodes[organisation].get("name", organisation)
     return View(members | {organisation}, f"{name}: owners and users")
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioView:
+    """A scenario's map: its new councils drawn as their predecessors' shapes and coloured,
+    the councils around them, the arrangements and buying organisations they are in, and
+    the links to arrangements the scenario splits (drawn as warnings)."""
+
+    keep: set[str]
+    title: str
+    shape_codes: dict[str, list[str]]
+    warnings: frozenset[tuple[str, str, str]]
+    new_councils: dict[str, str]
+    """Each new council's id and name."""
+
+
+def scenario(
+    before: nx.MultiDiGraph[str],
+    after: nx.MultiDiGraph[str],
+    chosen: Scenario,
+    report: Mapping[str, Any],
+) -> ScenarioView:
+    """The map of ``chosen`` on ``after`` (the graph as if it had happened, made from
+    ``before``, the graph of the day it is judged), with ``report`` (its
+    ``scenario_report``) saying which arrangements it splits."""
+    new = {c.id: c.name for c in chosen.new_councils if c.id in after}
+    if not new:
+        raise NotFound(f"scenario {chosen.id!r} makes no new council to draw")
+    shape_codes = {
+        c.id: sorted({a for p in c.predecessors for a in areas_of(before, p)}
+                     | {p.id for p in c.parts})
+        for c in chosen.new_councils if c.id in new
+    }  # fmt: skip
+    keep = set(new)
+    around = (LinkKind.BORDERS, LinkKind.PARTNER_IN, LinkKind.PARTICIPATES_IN, LinkKind.MEMBER_OF,
+              LinkKind.OWNS, LinkKind.BUYS_THROUGH)  # fmt: skip
+    for council in new:
+        keep |= {v for _, v, k in after.out_edges(council, keys=True) if k in around}
+        keep |= {u for u, _, k in after.in_edges(council, keys=True) if k in around}
+    split = {entry["id"] for entry in report["joint_working"]["split"]}
+    warnings = frozenset(
+        (u, v, str(k)) for u, v, k in after.edges(keys=True)
+        if v in split and u in keep
+        and k in (LinkKind.PARTNER_IN, LinkKind.PARTICIPATES_IN)
+    )  # fmt: skip
+    return ScenarioView(keep, chosen.name, shape_codes, warnings, new)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,8 +146,11 @@ def add_map_command(subs: Any) -> None:
     map_ = subs.add_parser("map", help="an interactive HTML map, one file that opens offline")
     map_.add_argument("--out", type=Path, required=True, metavar="FILE.html")
     map_.add_argument("--at", type=date.fromisoformat, help="the graph as at (default: today)")
-    map_.add_argument("--scenario", metavar="ID",
-                      help="the graph as if this scenario had happened")  # fmt: skip
+    map_.add_argument("--scenario", metavar="ID", action="append",
+                      help="alone: the scenario's map (its new councils coloured, the "
+                      "arrangements it splits drawn as warnings); twice: two options side by "
+                      "side; with --around, --cluster, --candidate or --pbo: that map on the "
+                      "graph as if the scenario had happened")  # fmt: skip
     what = map_.add_mutually_exclusive_group()
     what.add_argument("--around", metavar="ID", help="one organisation's network")
     what.add_argument(
@@ -202,15 +206,21 @@ def draw_map(settings: Settings, args: argparse.Namespace) -> int:
 
     at = args.at or date.today()
     links, kinds = link_kinds(args.links), node_kinds(args.kinds)
+    item = next(((o, a) for o, a in MAP_OPTIONS.items() if getattr(args, o) is not None), None)
+    scenarios = args.scenario or []
+    if scenarios and not (args.around or args.pbo or item):
+        return draw_scenario_maps(settings, args, scenarios, links, kinds)
+    if len(scenarios) > 1:
+        raise InvalidInput("two scenarios are drawn side by side alone, not with --around, "
+                           "--cluster, --candidate or --pbo")  # fmt: skip
     with open_store(settings) as store:
-        if args.scenario:
-            at, G = scenario_graph(store, args.scenario, args.at)
+        if scenarios:
+            at, G = scenario_graph(store, scenarios[0], args.at)
         elif args.around:
             G = store.neighbourhood([args.around], args.hops, at)
         else:
             G = store.graph(at)
         data = vintage(store, at)
-    item = next(((o, a) for o, a in MAP_OPTIONS.items() if getattr(args, o) is not None), None)
     if args.around:
         view = views.around(G, args.around, args.hops)
     elif item is not None:
@@ -230,4 +240,62 @@ def draw_map(settings: Settings, args: argparse.Namespace) -> int:
     out = write_map(render(H, options, vintage=data, colourings=colours), args.out)
     print(f"{out}: {H.number_of_nodes()} nodes, {H.number_of_edges()} links, "
           f"{out.stat().st_size / 1024:,.0f} KiB; opens offline in a browser")  # fmt: skip
+    return 0
+
+
+def draw_scenario_maps(
+    settings: Settings,
+    args: argparse.Namespace,
+    names: list[str],
+    links: tuple[str, ...],
+    kinds: tuple[str, ...],
+) -> int:
+    """``map --scenario ID``: the scenario's own map; twice: two options side by side."""
+    from graph import open_store, vintage
+    from graph.analysis.scenarios import scenario_report
+    from graph.what_if import applied_graph, scenarios_named
+    from visualise import views
+    from visualise.colours import categorical, colourings, councils_of
+    from visualise.maps import MapOptions, Panel, render_panels, select, write_map
+
+    if len(names) > 2:
+        raise InvalidInput(f"draw one scenario, or two side by side (got {len(names)})")
+    panels, totals, areas = [], [], []
+    with open_store(settings) as store:
+        chosen = scenarios_named(store, names)
+        for scenario in chosen:
+            day, after, _ = applied_graph(scenario, store.graph, args.at)
+            before = store.graph(day)
+            view = views.scenario(before, after, scenario, scenario_report(before, scenario))
+            options = MapOptions(title=view.title, layout=args.layout, size_by=args.size_by,
+                                 links=links, kinds=kinds, category=args.category,
+                                 colour_by=args.colour_by)  # fmt: skip
+            H = select(after, options, view.keep)
+            new = {c: view.new_councils[c] for c in councils_of(H) if c in view.new_councils}
+            colours = {"scenario": categorical("scenario", "the scenario's new councils", new,
+                                               councils_of(H), "not changed by it"),
+                       **colourings(after, H)}  # fmt: skip
+            first = "scenario" if args.colour_by == "cluster" else args.colour_by
+            options = replace(options, colour_by=first)
+            panels.append(
+                Panel(
+                    H,
+                    options,
+                    colours,
+                    view.shape_codes,
+                    view.warnings,
+                    title=scenario.name if len(names) > 1 else "",
+                )
+            )
+            totals.append((H.number_of_nodes(), len(view.warnings)))
+            area = scenario.area or ""
+            area = str(before.nodes[area].get("name")) if area in before else ""
+            areas.append(area)
+        data = vintage(store, args.at or date.today())
+    same = f": {areas[0]}" if len(set(areas)) == 1 and areas[0] else ""
+    title = chosen[0].name if len(chosen) == 1 else f"Two options side by side{same}"
+    out = write_map(render_panels(panels, title, vintage=data), args.out)
+    for scenario, (n, warned) in zip(chosen, totals, strict=True):
+        print(f"{scenario.id}: {n} nodes, {warned} links to arrangements it splits")
+    print(f"{out}: {out.stat().st_size / 1024:,.0f} KiB; opens offline in a browser")
     return 0
