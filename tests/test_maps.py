@@ -171,6 +171,24 @@ def test_uk_map_is_legible_and_a_click_shows_a_councils_card(
     assert w.errors == [] and w.outside() == [] and w.dialogs == []
 
 
+def test_a_map_of_a_past_day_draws_the_councils_of_that_day(
+    browser: Any, loaded_home: Path, tmp_path: Path
+) -> None:
+    """As at 1 June 2022 Cumbria's six districts and county are drawn, not Cumberland or
+    Westmorland and Furness (vested April 2023)."""
+    out = tmp_path / "2022.html"
+    result = run_cli(loaded_home, "map", "--at", "2022-06-01", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    w = Watched(browser)
+    w.page.goto(out.as_uri())
+    w.drawn()
+    codes = set(w.page.evaluate("window.partnermap.areas.map(a => a.code)"))
+    cumbria = {"E07000026", "E07000027", "E07000028", "E07000029", "E07000030", "E07000031"}
+    assert cumbria | {"E10000006"} <= codes
+    assert not {"E06000063", "E06000064"} & codes
+    assert w.errors == [] and w.outside() == []
+
+
 def test_a_scenario_map_colours_its_new_councils_and_warns_of_what_it_splits(
     browser: Any, loaded_home: Path, tmp_path: Path
 ) -> None:
