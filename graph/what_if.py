@@ -36,7 +36,9 @@ MAX_COMPARED = 10
 
 
 def scenario_rows(store: GraphStore) -> list[dict[str, Any]]:
-    """Every stored scenario: what it is, its status and source, and its new bodies."""
+    """Every stored scenario: what it is, its status and source, its new bodies, and the
+    councils it names (``scenario_councils``: those it replaces or divides, and those of its
+    strategic authorities)."""
     rows = []
     for node in store.nodes_of_kind(NodeKind.SCENARIO):
         sc = of_node(dict(node.attrs))
@@ -47,6 +49,7 @@ def scenario_rows(store: GraphStore) -> list[dict[str, Any]]:
             "new_councils": [c.name for c in sc.new_councils],
             "strategic_authorities": [a.name for a in sc.strategic_authorities],
             "source_url": sc.source_url, "verified": sc.verified,
+            "councils": scenario_councils(store, sc, None),
         })  # fmt: skip
     return rows
 

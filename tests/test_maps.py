@@ -49,8 +49,9 @@ def browser() -> Iterator[Any]:
 class Watched:
     """A page with its console errors, page errors, dialogs and requests recorded."""
 
-    def __init__(self, browser: Any) -> None:
-        self.page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    def __init__(self, browser: Any, width: int = 1200, height: int = 1000) -> None:
+        self.page = browser.new_page(viewport={"width": width, "height": height},
+                                     accept_downloads=True)  # fmt: skip
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.dialogs: list[str] = []
@@ -60,7 +61,9 @@ class Watched:
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
     def outside(self) -> list[str]:
-        local = re.compile(r"^(file://|data:|about:|http://127\.0\.0\.1[:/])")
+        local = re.compile(
+            r"^(file://|data:|about:|blob:http://127\.0\.0\.1[:/]|http://127\.0\.0\.1[:/])"
+        )
         return [u for u in self.requests if not local.match(u)]
 
     def drawn(self, frame: Any = None) -> int:
@@ -272,24 +275,39 @@ def live(bundled_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         yield url
 
 
-def test_the_explorer_finds_a_council_and_shows_its_map(browser: Any, live: str) -> None:
-    w = Watched(browser)
+def test_the_explorer_suggests_as_you_type_and_shows_a_councils_panels(
+    browser: Any, live: str
+) -> None:
+    """On a 1280x800 laptop: suggestions appear as you type; the chosen council's card, map
+    and panels, each with its JSON (the API's URL) and CSV (a download of its rows)."""
+    w = Watched(browser, 1280, 800)
     w.page.goto(live + "/")
-    w.page.fill("#q", "Leeds City Council")
-    w.page.click("#find button")
+    w.page.type("#q", "leeds ci", delay=30)
+    w.page.wait_for_selector("#suggest li[data-id=E08000035]")
+    assert w.page.get_attribute("#suggest li[role=option]", "data-id") == "E08000035"
+    w.page.click("#suggest li[data-id=E08000035]")
     w.page.wait_for_selector("#about:not([hidden])")
-    w.page.wait_for_function(
-        "document.querySelector('#next li') && document.querySelector('#candidates li')"
-    )
+    for panel in ("next", "candidates", "expiries"):  # the page's CSP forbids eval: no polls
+        w.page.wait_for_selector(f"#panel-{panel} li")
     assert w.page.text_content("#name") == "Leeds (E08000035)"
-    assert "West Yorkshire Joint Services" in w.page.text_content("#services")
-    pbos = w.page.text_content("#pbos")
+    assert "population 845,189" in w.page.text_content("#facts")
+    assert "West Yorkshire Joint Services" in w.page.text_content("#panel-services")
+    pbos = w.page.text_content("#panel-pbos")
     assert "YPO" in pbos and "CCS" in pbos and "YPO 1140" in pbos
-    assert "North Yorkshire" in w.page.text_content("#next")
-    w.page.wait_for_selector("#expiries li")  # no contracts loaded: the panels say so
-    assert w.page.text_content("#opportunities") == "none recorded"
+    assert "North Yorkshire" in w.page.text_content("#panel-next")
+    assert w.page.text_content("#panel-opportunities ul") == "none recorded"  # no contracts
     assert w.page.get_attribute("#timeline", "href") == "/areas/E08000035/expiries/timeline"
-    w.page.click("#pbos li:has-text('YPO') button.coverage")  # YPO's framework coverage
+    json_links = w.page.eval_on_selector_all(
+        "section.panel h3 a.json", "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert "/nodes/E08000035/recommendations?top=5" in json_links
+    assert "/scenarios?council=E08000035" in json_links
+    assert len(json_links) == 9, json_links  # every panel
+    with w.page.expect_download() as download:
+        w.page.click("#panel-next a.csv")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("id,") and "North Yorkshire" in text
+    w.page.click("#panel-pbos li:has-text('YPO') button.coverage")  # YPO's framework coverage
     w.page.wait_for_selector("#coverage:not([hidden])")
     assert w.page.text_content("#coverage-name") == "Who calls off YPO's frameworks"
     assert "Leeds" in w.page.text_content("#coverage-users")
@@ -302,6 +320,24 @@ def test_the_explorer_finds_a_council_and_shows_its_map(browser: Any, live: str)
     assert map_frame.evaluate("window.partnermap.nodes.get('E08000035').name") == "Leeds"
     ARTEFACTS.mkdir(exist_ok=True)
     w.page.screenshot(path=str(ARTEFACTS / "explorer.png"))
+    assert w.errors == [] and w.outside() == [], (w.errors, w.outside())
+
+
+def test_the_explorer_works_at_a_phone_width(browser: Any, live: str) -> None:
+    """At 390 px: nothing wider than the screen; a scenario's council shows the scenarios it
+    is in; the map below the panels."""
+    w = Watched(browser, 390, 844)
+    w.page.goto(live + "/")
+    w.page.type("#q", "guildford", delay=30)
+    w.page.wait_for_selector("#suggest li[data-id=E07000209]")
+    w.page.keyboard.press("Enter")
+    w.page.wait_for_selector("#about:not([hidden])")
+    w.page.wait_for_selector("#panel-scenarios li")
+    assert "Surrey: two unitary councils" in w.page.text_content("#panel-scenarios")
+    assert w.page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = w.page.locator("#map").bounding_box()
+    assert box is not None and box["width"] <= 390 and box["height"] > 400
+    w.page.screenshot(path=str(ARTEFACTS / "explorer-phone.png"), full_page=True)
     assert w.errors == [] and w.outside() == [], (w.errors, w.outside())
 
 

@@ -341,6 +341,7 @@ class ScenarioRow(Open):
     area: str | None
     new_councils: list[str]
     strategic_authorities: list[str]
+    councils: list[str] = Field(description="the councils it replaces, divides or combines")
     source_url: str
     verified: str
 

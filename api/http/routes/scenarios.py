@@ -51,8 +51,13 @@ def _given(unitary_min: int | None, sa_min: int | None, weight: list[str] | None
 
 @router.get("/scenarios", summary="The reorganisation and devolution scenarios",
             response_model=list[ScenarioRow], responses=READ_ERRORS)  # fmt: skip
-def scenarios(service: ServiceDep) -> Any:
-    return service.remember("scenarios", None, lambda: scenario_rows(service.store))
+def scenarios(
+    service: ServiceDep,
+    council: Annotated[str | None, Query(max_length=200, examples=["E07000209"],
+                                         description="only those naming this council")] = None,
+) -> Any:  # fmt: skip
+    rows = service.remember("scenarios", None, lambda: scenario_rows(service.store))
+    return [r for r in rows if council is None or council in r["councils"]]
 
 
 @router.get("/scenarios/compare", summary="Options for one area side by side",
