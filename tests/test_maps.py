@@ -323,6 +323,21 @@ def test_the_explorer_suggests_as_you_type_and_shows_a_councils_panels(
     assert w.errors == [] and w.outside() == [], (w.errors, w.outside())
 
 
+def test_a_served_maps_card_asks_its_server_who_next(browser: Any, live: str) -> None:
+    """Served by the API, a map's council card adds who next and who to buy with from the
+    API (its CSP lets it ask its own server only); its JSON paths are links."""
+    w = Watched(browser, 1280, 800)
+    w.page.goto(live + "/maps/network")
+    w.drawn()
+    w.page.evaluate("window.partnermap.showCard('E08000035')")
+    w.page.wait_for_selector("#card-asked h3")
+    asked = w.page.text_content("#card-asked")
+    assert "Who next" in asked and "North Yorkshire" in asked
+    assert w.page.get_attribute("#card-api a", "href") == "/nodes/E08000035"
+    assert any("/nodes/E08000035/recommendations" in u for u in w.requests)
+    assert w.errors == [] and w.outside() == [], (w.errors, w.outside())
+
+
 def test_the_explorer_works_at_a_phone_width(browser: Any, live: str) -> None:
     """At 390 px: nothing wider than the screen; a scenario's council shows the scenarios it
     is in; the map below the panels."""

@@ -220,11 +220,12 @@ def render(
     *,
     vintage: dict[str, Any] | None = None,
     colourings: Mapping[str, Colouring] | None = None,
+    served: bool = False,
 ) -> str:
     """The map of ``H`` as one self-contained HTML page, its councils' shapes coloured by each
     of ``colourings`` in turn (the page's control; ``options.colour_by`` first)."""
     return render_panels([Panel(H, options, colourings)], options.title,
-                         subtitle=options.subtitle, vintage=vintage)  # fmt: skip
+                         subtitle=options.subtitle, vintage=vintage, served=served)  # fmt: skip
 
 
 def render_panels(
@@ -233,9 +234,13 @@ def render_panels(
     *,
     subtitle: str = "",
     vintage: dict[str, Any] | None = None,
+    served: bool = False,
 ) -> str:
     """One self-contained HTML page of ``panels``, side by side (one above the other on a
-    narrow screen), with one search, one colour control and one council card for all."""
+    narrow screen), with one search, one colour control and one council card for all.
+    ``served``: the page comes from the API, and its Content-Security-Policy lets the card ask
+    that server (its own origin, nothing else) for a council's recommendations and
+    opportunities; a file may ask nothing."""
     lib = files("pyvis") / "templates" / "lib" / "vis-9.1.2"
     template = _environment().get_template("map.html")
     return template.render(
@@ -248,6 +253,7 @@ def render_panels(
         edge_count=sum(p.H.number_of_edges() for p in panels),
         vintage=vintage or {},
         generated=date.today().isoformat(),
+        connect="'self'" if served else "'none'",
     )
 
 

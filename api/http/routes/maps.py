@@ -45,7 +45,7 @@ def draw(
     H = select(G, options, view.keep)
     groups = service.remember(("colour-groups",), at, lambda: analysis_groups(G)) if whole else {}
     return render(H, options, vintage=service.data(at or date.today()),
-                  colourings=colourings(G, H, groups))  # fmt: skip
+                  colourings=colourings(G, H, groups), served=True)  # fmt: skip
 
 
 def cached_page(
