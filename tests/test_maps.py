@@ -155,6 +155,13 @@ def test_uk_map_is_legible_and_a_click_shows_a_councils_card(
     named = {b["id"] for b in boxes}
     assert {"S12000049", "E06000052"} <= named  # Glasgow City, Cornwall
     assert sum(i.startswith("E47") for i in named) >= 8  # combined authorities first
+    london = sum(i.startswith("E09") for i in named)
+    w.page.evaluate("""() => { var n = window.partnermap.network;
+        n.moveTo({position: n.getPositions(['E09000033'])['E09000033'], scale: n.getScale() * 8,
+                  animation: false}); }""")  # fmt: skip
+    zoomed = {b["id"] for b in w.page.evaluate("window.partnermap.labelBoxes")}
+    assert sum(i.startswith("E09") for i in zoomed) > london + 5  # names appear as you zoom in
+    w.page.evaluate("window.partnermap.network.fit({animation: false})")
     where = w.page.evaluate("""() => { var n = window.partnermap.network;
         var p = n.canvasToDOM(n.getPositions(['E08000035'])['E08000035']);
         var r = document.querySelector('.map').getBoundingClientRect();
@@ -327,8 +334,9 @@ def test_a_served_maps_card_asks_its_server_who_next(browser: Any, live: str) ->
     """Served by the API, a map's council card adds who next and who to buy with from the
     API (its CSP lets it ask its own server only); its JSON paths are links."""
     w = Watched(browser, 1280, 800)
-    w.page.goto(live + "/maps/network")
+    w.page.goto(live + "/maps/network?colour_by=population")
     w.drawn()
+    assert w.page.evaluate("window.partnermap.colourBy") == "population"
     w.page.evaluate("window.partnermap.showCard('E08000035')")
     w.page.wait_for_selector("#card-asked h3")
     asked = w.page.text_content("#card-asked")
