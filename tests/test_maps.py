@@ -298,8 +298,10 @@ def test_the_explorer_suggests_as_you_type_and_shows_a_councils_panels(
     assert w.page.get_attribute("#suggest li[role=option]", "data-id") == "E08000035"
     w.page.click("#suggest li[data-id=E08000035]")
     w.page.wait_for_selector("#about:not([hidden])")
-    for panel in ("next", "candidates", "expiries"):  # the page's CSP forbids eval: no polls
-        w.page.wait_for_selector(f"#panel-{panel} li")
+    panels = ("services", "procurements", "pbos", "next", "candidates", "scenarios",
+              "opportunities", "frameworks", "expiries")  # fmt: skip
+    for panel in panels:  # each is filled when its answer comes (the CSP forbids eval: no polls)
+        w.page.wait_for_selector(f"#panel-{panel} h3 a.json")
     assert w.page.text_content("#name") == "Leeds (E08000035)"
     assert "population 845,189" in w.page.text_content("#facts")
     assert "West Yorkshire Joint Services" in w.page.text_content("#panel-services")
