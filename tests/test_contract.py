@@ -412,8 +412,7 @@ def test_neo4j_reads_start_from_an_index(neo4j_server: Neo4jServer) -> None:
              "INDUCED": cypher.INDUCED,
              "SEARCH_ROWS": cypher.SEARCH_ROWS, "CONTRACTS_OF": cypher.CONTRACTS_OF,
              "SUPPLIER_SIZES": cypher.SUPPLIER_SIZES,
-             "CONTRACT_ROWS": cypher.CONTRACT_ROWS, "COMPARE_NEAR": cypher.COMPARE_NEAR,
-             "COMPARE_FURTHER": cypher.COMPARE_FURTHER,
+             "CONTRACT_ROWS": cypher.CONTRACT_ROWS, "SUPPLIER_ROWS": cypher.SUPPLIER_ROWS,
              **{f"reach({h})": cypher.reach(h, frozenset({LinkKind.BORDERS, LinkKind.OWNS}))
                 for h in range(cypher.REACH_HOPS + 1)}}  # fmt: skip
     params = {"ids": ["E08000035"], "among": ["E08000035"], "at": date.today(),

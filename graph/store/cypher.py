@@ -203,48 +203,14 @@ CONTRACT_ROWS = (
     CURRENT + f"MATCH (c:Node) WHERE c.g = g AND c.id IN $ids AND {_valid('c')} "
     f"AND c:{LABELS[NodeKind.CONTRACT]} RETURN " + _CONTRACT_ROW
 )
-_NOT_THE_BUYERS = (
-    f"AND NOT EXISTS {{ (c)<-[:{TYPES[LinkKind.AWARDED]}]-(m:Node) WHERE m.id = $buyer }} "
+SUPPLIER_ROWS = (
+    CURRENT + "UNWIND $ids AS sid "
+    f"MATCH (s:Node {{id: sid, g: g}}) WHERE {_valid('s')} "
+    f"MATCH (s)-[sr:{TYPES[LinkKind.SUPPLIES]}]->(c:{LABELS[NodeKind.CONTRACT]}) "
+    f"WHERE {_valid('sr')} AND {_valid('c')} RETURN s.id AS supplier, " + _CONTRACT_ROW
 )
-_COMPARE = (
-    f"WITH b, c, [(x:Node)-[r:{TYPES[LinkKind.SUPPLIES]}]->(c) "
-    f"WHERE {_valid('r')} AND {_valid('x')} | x.id] AS suppliers, "
-    f"[(c)-[r:{TYPES[LinkKind.CALLED_OFF]}]->(x:Node) WHERE {_valid('r')} AND {_valid('x')} "
-    "| [x.id, coalesce(r.frameworks, '')]] AS called "
-    "WITH b, c, "
-    "reduce(n = 0, s IN suppliers | n + coalesce($suppliers[c.cpv_division][s], 0)) AS same, "
-    "coalesce($ending[c.cpv_division][substring(c.end_date, 0, 7)], 0) AS together, "
-    "reduce(n = 0, p IN called | n + reduce(m = 0, ref IN split(p[1], ';') "
-    "| m + coalesce($frameworks[CASE ref WHEN '' THEN p[0] ELSE p[0] + ':' + ref END], 0))) "
-    "AS framework "
-    "WHERE ($category IS NULL OR c.cpv_division = $category) "
-    "AND (same > 0 OR together > 0 OR framework > 0) "
-    "WITH b, c, same, together, framework ORDER BY c.end_date IS NULL, c.end_date, c.id "
-    "RETURN b.id AS body, sum(same) AS same_supplier, sum(together) AS ending_together, "
-    "sum(framework) AS same_framework, "
-    "collect(CASE WHEN same > 0 THEN c.id END)[..$first] AS same_supplier_first, "
-    "collect(CASE WHEN together > 0 THEN c.id END)[..$first] AS ending_together_first, "
-    "collect(CASE WHEN framework > 0 THEN c.id END)[..$first] AS same_framework_first"
-)
-"""Each (body ``b``, contract ``c``) compared with the probe (``ContractProbe.match``, the
-same sums by looking up ``$suppliers``, ``$ending`` and ``$frameworks``), added up per body."""
-COMPARE_NEAR = (
-    CURRENT + f"MATCH (b:Node) WHERE b.g = g AND b.id IN $near AND {_valid('b')} "
-    f"MATCH (b)-[a:{TYPES[LinkKind.AWARDED]}]->(c:{LABELS[NodeKind.CONTRACT]}) "
-    f"WHERE {_valid('a')} AND {_valid('c')} " + _NOT_THE_BUYERS + _COMPARE
-)
-"""Every contract of the near bodies compared with the probe (``compare_contracts``)."""
-COMPARE_FURTHER = (
-    CURRENT + "UNWIND $wanted AS w "
-    f"MATCH (s:Node {{id: w[0], g: g}})-[r:{TYPES[LinkKind.SUPPLIES]}]->"
-    f"(c:{LABELS[NodeKind.CONTRACT]}) "
-    f"WHERE c.cpv_division IN w[1] AND {_valid('s')} AND {_valid('r')} AND {_valid('c')} "
-    "WITH DISTINCT c "
-    f"MATCH (b:Node)-[a:{TYPES[LinkKind.AWARDED]}]->(c) WHERE {_valid('a')} AND {_valid('b')} "
-    "AND NOT b.id IN $near AND b.id <> $buyer " + _NOT_THE_BUYERS + _COMPARE
-)
-"""The contracts of ``[supplier, [divisions]]`` pairs of other bodies than the near ones,
-compared with the probe."""
+"""The contracts each supplier ``$ids`` supplies, as rows (``compare_contracts`` follows a
+supplier's other buyers through them). Its link is ``sr``: ``_CONTRACT_ROW`` binds ``r``."""
 NODES_OF_KIND = {
     kind: (
         CURRENT + f"MATCH (n:{label}) WHERE n.g = g "

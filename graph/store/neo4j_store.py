@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,7 +27,6 @@ from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionE
 
 from graph.errors import InvalidInput, StoreBusy, StoreUnavailable
 from graph.model import (
-    KINDS_OF_MATCH,
     BodyMatches,
     ContractProbe,
     ContractRow,
@@ -39,7 +38,7 @@ from graph.model import (
     contract_row,
 )
 from graph.store import cypher
-from graph.store.base import GraphStore, Stats, follow_kinds, start_ids
+from graph.store.base import GraphStore, Stats, compare_rows, follow_kinds, start_ids
 from graph.store.props import (
     LINK_KINDS,
     kind_of,
@@ -61,6 +60,21 @@ from graph.store.records import (
 logger = logging.getLogger(__name__)
 
 BATCH = 5_000
+
+
+ROWS_KEPT = 400_000
+"""Contract rows kept for the day being compared (``Neo4jStore._contracts_of_day``)."""
+
+
+@dataclass(slots=True)
+class _ContractsOfDay:
+    key: tuple[str, date | None]
+    bodies: dict[str, list[ContractRow]] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+    supplied: dict[str, list[ContractRow]] = field(default_factory=dict)
+
+    def rows(self) -> int:
+        return sum(map(len, self.bodies.values())) + sum(map(len, self.supplied.values()))
 
 
 class Neo4jStore(GraphStore):
@@ -86,6 +100,7 @@ class Neo4jStore(GraphStore):
             notifications_min_severity="OFF",
         )
         self._schema_ready = False
+        self._contracts_day: _ContractsOfDay | None = None
         self.single_transaction_rows = single_transaction_rows
 
     # --- plumbing ----------------------------------------------------------------------
@@ -243,9 +258,18 @@ class Neo4jStore(GraphStore):
     def contracts_of(
         self, buyers: Iterable[str], at: date | None = None, *, ending_from: date | None = None
     ) -> list[ContractRow]:
-        after = ending_from.isoformat() if ending_from else None
-        found: dict[str, ContractRow] = {}
         wanted = list(dict.fromkeys(buyers))
+        if ending_from is None:  # a council's contracts of the day: kept, as compare's are
+            day = self._contracts_of_day(at)
+            self._read_bodies(day, [b for b in wanted if b not in day.bodies], at)
+            kept = {r.id: r for b in wanted for r in day.bodies[b]}
+            return [kept[c] for c in sorted(kept)]
+        return self._contracts_of(wanted, at, ending_from.isoformat())
+
+    def _contracts_of(
+        self, wanted: list[str], at: date | None, after: str | None
+    ) -> list[ContractRow]:
+        found: dict[str, ContractRow] = {}
         for start in range(0, len(wanted), BATCH):
             batch = wanted[start : start + BATCH]
             for r in self._read(cypher.CONTRACTS_OF, ids=batch, at=at, ending_from=after):
@@ -261,30 +285,50 @@ class Neo4jStore(GraphStore):
         largest: int,
         first: int,
     ) -> tuple[list[BodyMatches], dict[str, int]]:
+        day = self._contracts_of_day(at)
         others = sorted(set(near) - {probe.buyer})
-        given = {"buyer": probe.buyer, "near": others, "at": at, "first": first,
-                 "category": probe.category, "suppliers": probe.suppliers,
-                 "ending": probe.ending, "frameworks": probe.frameworks}  # fmt: skip
-        # the near bodies' contracts and the suppliers' other buyers are two reads that do not
-        # depend on each other: the server runs them side by side
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            near_read = pool.submit(self._read, cypher.COMPARE_NEAR, **given)
-            divisions = probe.supplier_divisions()
-            read = self._read(cypher.SUPPLIER_SIZES, ids=sorted(divisions), at=at)
-            skipped = {r["id"]: r["contracts"] for r in read if r["contracts"] > largest}
-            wanted = [[s, sorted(d)] for s, d in sorted(divisions.items()) if s not in skipped]
-            further = self._read(cypher.COMPARE_FURTHER, wanted=wanted, **given)
-            found = near_read.result() + further
-        examples = {c for r in found for kind in KINDS_OF_MATCH for c in r[f"{kind}_first"]}
-        read = self._read(cypher.CONTRACT_ROWS, ids=sorted(examples), at=at)
-        rows = {r["id"]: _contract_row(r) for r in read}
-        matches: dict[str, BodyMatches] = {}
-        for r in found:
-            pairs = {kind: r[kind] for kind in KINDS_OF_MATCH if r[kind]}
-            first_rows = {kind: tuple(rows[c] for c in r[f"{kind}_first"])
-                          for kind in KINDS_OF_MATCH if r[f"{kind}_first"]}  # fmt: skip
-            matches[r["body"]] = BodyMatches(body=r["body"], pairs=pairs, examples=first_rows)
-        return [matches[b] for b in sorted(matches)], skipped
+        self._read_bodies(day, [b for b in others if b not in day.bodies], at)
+        divisions = probe.supplier_divisions()
+        unknown = sorted(s for s in divisions if s not in day.sizes)
+        sizes = dict.fromkeys(unknown, -1)  # -1: not valid on the day
+        for start in range(0, len(unknown), BATCH):
+            for r in self._read(cypher.SUPPLIER_SIZES, ids=unknown[start : start + BATCH], at=at):
+                sizes[r["id"]] = r["contracts"]
+        day.sizes.update(sizes)  # whole, so another request never sees half of it
+        skipped = {s: day.sizes[s] for s in sorted(divisions) if day.sizes[s] > largest}
+        follow = [s for s in sorted(divisions) if 0 <= day.sizes[s] <= largest]
+        missing = [s for s in follow if s not in day.supplied]
+        supplied_now: dict[str, list[ContractRow]] = {s: [] for s in missing}
+        for start in range(0, len(missing), BATCH):
+            for r in self._read(cypher.SUPPLIER_ROWS, ids=missing[start : start + BATCH], at=at):
+                supplied_now[r["supplier"]].append(_contract_row(r))
+        day.supplied.update(supplied_now)
+        near_rows = {b: day.bodies[b] for b in others}
+        supplied = {s: day.supplied[s] for s in follow}
+        return compare_rows(probe, near_rows, supplied, first), skipped
+
+    def _read_bodies(self, day: _ContractsOfDay, missing: list[str], at: date | None) -> None:
+        """Each of ``missing``'s contracts of the day into ``day.bodies`` (two requests at once
+        may both read a body; each puts in the whole list, never half of one)."""
+        if not missing:
+            return
+        found: dict[str, list[ContractRow]] = {b: [] for b in missing}
+        for row in self._contracts_of(missing, at, None):
+            for buyer in row.buyers:
+                if buyer in found:
+                    found[buyer].append(row)
+        day.bodies.update(found)  # whole lists: a request at the same time sees none or all
+
+    def _contracts_of_day(self, at: date | None) -> _ContractsOfDay:
+        """The contract rows read for ``compare_contracts`` on ``at``, kept until the data
+        version changes (a write here or elsewhere) or ``ROWS_KEPT`` rows are held: a day's
+        questions about neighbouring councils read the same contracts again, and on Neo4j
+        every row read is a row sent over Bolt."""
+        key = (self.data_version(), at)
+        kept = self._contracts_day
+        if kept is None or kept.key != key or kept.rows() >= ROWS_KEPT:
+            kept = self._contracts_day = _ContractsOfDay(key)
+        return kept
 
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
         return [

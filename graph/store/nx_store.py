@@ -28,13 +28,12 @@ from graph.model import (
     Link,
     LinkKey,
     LinkKind,
-    MatchTally,
     Node,
     NodeKind,
     Source,
     contract_row,
 )
-from graph.store.base import GraphStore, follow_kinds, start_ids
+from graph.store.base import GraphStore, compare_rows, follow_kinds, start_ids
 from graph.store.records import (
     SearchRow,
     Target,
@@ -193,55 +192,33 @@ class NetworkXStore(GraphStore):
     ) -> tuple[list[BodyMatches], dict[str, int]]:
         self._fresh()
         G = self._G
-        succ, pred, nodes = self._dicts()
-        mine = set(succ[probe.buyer]) if probe.buyer in G else set()
-        tally = MatchTally(first)
-        known: dict[str, tuple[str | None, tuple[int, int, int]] | None] = {}
-
-        def match(contract: str) -> tuple[str | None, tuple[int, int, int]] | None:
-            """``contract``'s end and its pairs with the probe (``None``: not valid)."""
-            if contract not in known:
-                row = self._contract_row(contract, at)
-                known[contract] = None if row is None else (row.end_date, probe.match(
-                    row.cpv_division, row.end_date, (s for s, _ in row.suppliers), row.frameworks
-                ))  # fmt: skip
-            return known[contract]
-
-        def count(body: str, contract: str) -> None:
-            found = match(contract)
-            if found is not None:
-                tally.add(body, contract, *found)
-
-        outside = {probe.buyer}
-        for body in sorted(set(near) - outside):
-            outside.add(body)
+        succ, _, nodes = self._dicts()
+        near_rows: dict[str, list[ContractRow]] = {}
+        for body in sorted(set(near) - {probe.buyer}):
+            near_rows[body] = []
             if body not in G or not _valid(nodes[body]["record"], at):
                 continue
             for contract, keyed in succ[body].items():
                 link = keyed.get(LinkKind.AWARDED)
-                if link is not None and contract not in mine and _valid(link["record"], at):
-                    count(body, contract)
+                if link is not None and _valid(link["record"], at):
+                    row = self._contract_row(contract, at)
+                    if row is not None:
+                        near_rows[body].append(row)
         divisions = probe.supplier_divisions()
         skipped: dict[str, int] = {}
-        followed: set[str] = set()
+        supplied: dict[str, list[ContractRow]] = {}
         for supplier in sorted(divisions):
             if supplier not in G or not _valid(nodes[supplier]["record"], at):
                 continue
-            supplied = succ[supplier]  # a supplier's links out are all ``supplies``
-            if len(supplied) > largest:
-                skipped[supplier] = len(supplied)
+            if len(succ[supplier]) > largest:  # a supplier's links out are all ``supplies``
+                skipped[supplier] = len(succ[supplier])
                 continue
             by_division = self._supplied(supplier)
-            for contract in (c for d in divisions[supplier] for c in by_division.get(d, ())):
-                link = supplied[contract][LinkKind.SUPPLIES]
-                if contract in mine or contract in followed or not _valid(link["record"], at):
-                    continue
-                followed.add(contract)
-                for buyer, _ in self._ends(pred[contract], LinkKind.AWARDED, at):
-                    if buyer.id not in outside:
-                        count(buyer.id, contract)
-        rows = {c: self._contract_row(c, at) for c in tally.wanted()}
-        return tally.result({c: r for c, r in rows.items() if r is not None}), skipped
+            found = (self._contract_row(c, at) for d in divisions[supplier]
+                     for c in by_division.get(d, ()))  # fmt: skip
+            supplied[supplier] = [r for r in found if r is not None
+                                  and any(s == supplier for s, _ in r.suppliers)]  # fmt: skip
+        return compare_rows(probe, near_rows, supplied, first), skipped
 
     def _supplied(self, supplier: str) -> dict[str | None, list[str]]:
         """The contracts ``supplier`` supplies, by CPV division; kept per version of the graph,
