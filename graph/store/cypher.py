@@ -199,10 +199,6 @@ SUPPLIER_SIZES = (
     f"RETURN s.id AS id, COUNT {{ (s)-[:{TYPES[LinkKind.SUPPLIES]}]->() }} AS contracts"
 )
 """How many contracts each supplier has (the degree Neo4j keeps: nothing is walked)."""
-CONTRACT_ROWS = (
-    CURRENT + f"MATCH (c:Node) WHERE c.g = g AND c.id IN $ids AND {_valid('c')} "
-    f"AND c:{LABELS[NodeKind.CONTRACT]} RETURN " + _CONTRACT_ROW
-)
 SUPPLIER_ROWS = (
     CURRENT + "UNWIND $ids AS sid "
     f"MATCH (s:Node {{id: sid, g: g}}) WHERE {_valid('s')} "
