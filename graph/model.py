@@ -543,3 +543,44 @@ class MatchTally:
 
     def _first(self, found: list[tuple[bool, str, str]]) -> list[tuple[bool, str, str]]:
         return heapq.nsmallest(self.first, found)
+
+
+def compare_rows(
+    probe: ContractProbe,
+    near: Mapping[str, Iterable[ContractRow]],
+    supplied: Mapping[str, Iterable[ContractRow]],
+    first: int,
+) -> list[BodyMatches]:
+    """``GraphStore.compare_contracts`` over rows (both stores, and a hand-made graph in
+    ``opportunities``) valid on the day: ``near``, each near body's
+    contracts; ``supplied``, the contracts of each supplier followed further afield (those in
+    the divisions ours buy from it count, for their buyers outside the near bodies). A
+    contract our buyer awarded too is left out; each contract is counted once per body."""
+    tally = MatchTally(first)
+    known: dict[str, tuple[int, int, int]] = {}
+    rows: dict[str, ContractRow] = {}
+
+    def count(body: str, row: ContractRow) -> None:
+        if row.id not in known:
+            rows[row.id] = row
+            known[row.id] = probe.match(row.cpv_division, row.end_date,
+                                        (s for s, _ in row.suppliers), row.frameworks)  # fmt: skip
+        tally.add(body, row.id, row.end_date, known[row.id])
+
+    outside = {probe.buyer, *near}
+    for body in sorted(set(near) - {probe.buyer}):
+        for row in near[body]:
+            if probe.buyer not in row.buyers:
+                count(body, row)
+    divisions = probe.supplier_divisions()
+    followed: set[str] = set()
+    for supplier in sorted(supplied):
+        among = divisions.get(supplier, set())
+        for row in supplied[supplier]:
+            if row.id in followed or row.cpv_division not in among or probe.buyer in row.buyers:
+                continue
+            followed.add(row.id)
+            for buyer in row.buyers:
+                if buyer not in outside:
+                    count(buyer, row)
+    return tally.result({c: rows[c] for c in tally.wanted()})

@@ -7,15 +7,20 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import networkx as nx
 import pytest
 from conftest import FIXTURES, Neo4jServer, run_cli
 from fastapi.testclient import TestClient
+from test_contract import contract_graph
 
 from api.http import create_app
 from graph import (
+    GraphStore,
     Link,
     LinkKind,
     LoadRejected,
@@ -150,6 +155,35 @@ def test_both_backends_hold_the_same_contracts(
         )
 
 
+DAY = date(2022, 12, 1)
+
+
+def on_both_backends(
+    name: str,
+    node: str,
+    neo4j_server: Neo4jServer,
+    bundled_home: Path,
+    home: Path,
+    check: Callable[[GraphStore, nx.MultiDiGraph[str]], None],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Analysis ``name`` of ``node`` as at ``DAY`` on the bundled data and the day's export,
+    embedded (a store in ``home``, left there) and on Neo4j; ``check`` sees each store with
+    the graph the analysis read from it."""
+    shutil.copytree(bundled_home, home)
+    spec = ANALYSES[name]
+    given = spec.arguments({"node": node})
+    neo4j_server.wipe()
+    results = []
+    with NetworkXStore(home) as embedded, open_store(neo4j_server.settings()) as neo:
+        load_bundled(neo)
+        for store in (embedded, neo):
+            load_files(store, [EXPORT])
+            G = spec.fetch(store, DAY, given)
+            check(store, G)
+            results.append(spec.compute(G, given))
+    return results[0], results[1]
+
+
 def test_opportunities_known_answer_on_the_real_export(
     neo4j_server: Neo4jServer, bundled_home: Path, tmp_path: Path
 ) -> None:
@@ -157,22 +191,16 @@ def test_opportunities_known_answer_on_the_real_export(
     48): Wealden's nearest opportunity is Rother, which borders it, then Hastings in East
     Sussex; both on each backend, read around Wealden only."""
     home = tmp_path / "store"
-    shutil.copytree(bundled_home, home)
-    spec = ANALYSES["opportunities"]
-    given = spec.arguments({"node": "E07000065"})
-    day = date(2022, 12, 1)
-    neo4j_server.wipe()
-    with NetworkXStore(home) as embedded, open_store(neo4j_server.settings()) as neo:
-        load_bundled(neo)
-        results = []
-        for store in (embedded, neo):
-            load_files(store, [EXPORT])
-            G = spec.fetch(store, day, given)
-            cumbria = [c for c in store.links_of("E10000006") if c.kind is LinkKind.AWARDED]
-            assert not any(c.to_id in G for c in cumbria)  # far away: not read
-            results.append(spec.compute(G, given))
-    embedded_result, neo4j_result = results
+
+    def far_away_not_read(store: GraphStore, G: nx.MultiDiGraph[str]) -> None:
+        cumbria = [c for c in store.links_of("E10000006") if c.kind is LinkKind.AWARDED]
+        assert not any(c.to_id in G for c in cumbria)
+
+    embedded_result, neo4j_result = on_both_backends(
+        "opportunities", "E07000065", neo4j_server, bundled_home, home, far_away_not_read
+    )
     assert embedded_result == neo4j_result
+    spec, day = ANALYSES["opportunities"], DAY
     found = {o["id"]: o for o in embedded_result["opportunities"]}
     assert found["E07000064"]["proximity"] == "borders"
     assert found["E07000062"]["proximity"] == "same county"
@@ -244,20 +272,14 @@ def test_framework_coverage_known_answer_on_the_real_export(
     Office both call off RM1557. Vale of Glamorgan's use is from its own cabinet report (no
     call-offs counted). Both backends give the same coverage, read around CCS only."""
     home = tmp_path / "store"
-    shutil.copytree(bundled_home, home)
-    spec = ANALYSES["coverage"]
-    given = spec.arguments({"node": "bo:ccs"})
-    day = date(2022, 12, 1)
-    neo4j_server.wipe()
-    with NetworkXStore(home) as embedded, open_store(neo4j_server.settings()) as neo:
-        load_bundled(neo)
-        results = []
-        for store in (embedded, neo):
-            load_files(store, [EXPORT])
-            G = spec.fetch(store, day, given)
-            assert not any(G.nodes[n].get("kind") == "contract" for n in G)
-            results.append(spec.compute(G, given))
-    result, neo4j_result = results
+
+    def no_contract_read(store: GraphStore, G: nx.MultiDiGraph[str]) -> None:
+        assert not any(G.nodes[n].get("kind") == "contract" for n in G)
+
+    result, neo4j_result = on_both_backends(
+        "coverage", "bo:ccs", neo4j_server, bundled_home, home, no_contract_read
+    )
+    spec, day = ANALYSES["coverage"], DAY
     assert result == neo4j_result
     users = {u["id"]: u for u in result["users"]}
     east_sussex = users["E10000011"]
@@ -397,3 +419,18 @@ def test_notices_awards_are_contracts_unless_asked_not(
     lean = json.loads(run_cli(home, "stats", "--all", "--json").stdout)
     assert "contract" not in lean["nodes"] and "supplier" not in lean["nodes"]
     assert lean["links"]["buys_through"] == loaded.stats(None).links[LinkKind.BUYS_THROUGH]
+
+
+def test_opportunities_on_a_graph_made_by_hand(tmp_path: Path) -> None:
+    """A graph not read by ``opportunities_graph`` (a scenario's, one made by hand) is
+    compared in full with the stores' own ``compare_rows``: Hastings's 2023 contract from
+    Eastbourne's supplier pairs with ours; their joint contract does not."""
+    with NetworkXStore(tmp_path / "store") as store:
+        store.write(*contract_graph())
+        G = store.graph(None)
+    result = ANALYSES["opportunities"].run(G, "E07000061", months=30)
+    [hastings] = result["opportunities"]
+    assert hastings["id"] == "E07000062"  # 30 months apart, and the same supplier
+    assert hastings["pairs"] == {"same_supplier": 1, "ending_together": 1}
+    [pair] = hastings["evidence"]["same_supplier"]
+    assert (pair["theirs"]["id"], pair["ours"]["id"]) == ("ct:2", "ct:1")

@@ -152,12 +152,6 @@ def by_population(G: nx.MultiDiGraph[str], councils: list[str]) -> Colouring:
     return numeric("population", "population", values, councils, "people")
 
 
-def by_analysis(
-    measure: str, label: str, groups: Mapping[str, str], councils: list[str]
-) -> Colouring:
-    return categorical(measure, label, groups, councils, "in none")
-
-
 MEASURES: dict[str, str] = {
     "cluster": "cluster (who works with whom most)",
     "candidate": "candidate partnership",
@@ -214,5 +208,5 @@ def colourings(
     councils = councils_of(H)
     out = {name: build(G, councils) for name, build in BUILDERS.items()}
     for measure, (label, grouped) in (groups or {}).items():
-        out[measure] = by_analysis(measure, label, grouped, councils)
+        out[measure] = categorical(measure, label, grouped, councils, "in none")
     return {m: out[m] for m in MEASURES if m in out}

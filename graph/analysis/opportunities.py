@@ -24,8 +24,8 @@ from graph.model import (
     ContractProbe,
     ContractRow,
     LinkKind,
-    MatchTally,
     NodeKind,
+    compare_rows,
 )
 
 if TYPE_CHECKING:
@@ -166,7 +166,12 @@ def opportunities(
     else:  # a graph made by hand, or a scenario's: every contract in it
         rows = contract_rows(G)
         ours = [r for r in rows if node in r.buyers]
-        matches = _compare(ContractProbe.of(node, ours, months, category), rows)
+        every: dict[str, list[ContractRow]] = {}
+        for row in rows:  # every body of the graph is near
+            for buyer in row.buyers:
+                every.setdefault(buyer, []).append(row)
+        probe = ContractProbe.of(node, ours, months, category)
+        matches = compare_rows(probe, every, {}, MAX_PAIRS)
     mine = [_Contract.of(r) for r in ours if category in (None, r.cpv_division)]
     by_division: dict[str, list[_Contract]] = {}
     for contract in mine:
@@ -209,19 +214,6 @@ def opportunities(
             for s, n in sorted(not_followed.items(), key=lambda x: (-x[1], x[0]))
         ],
     }
-
-
-def _compare(probe: ContractProbe, rows: list[ContractRow]) -> list[BodyMatches]:
-    """``GraphStore.compare_contracts`` on every contract of a graph (all are near)."""
-    tally = MatchTally(MAX_PAIRS)
-    for row in rows:
-        if probe.buyer in row.buyers:
-            continue
-        counts = probe.match(row.cpv_division, row.end_date, [s for s, _ in row.suppliers],
-                             row.frameworks)  # fmt: skip
-        for buyer in row.buyers:
-            tally.add(buyer, row.id, row.end_date, counts)
-    return tally.result({r.id: r for r in rows})
 
 
 def _evidence(

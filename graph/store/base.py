@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
@@ -21,7 +21,6 @@ from graph.model import (
     Link,
     LinkKey,
     LinkKind,
-    MatchTally,
     Node,
     NodeKind,
 )
@@ -168,7 +167,7 @@ class GraphStore(ABC):
         back in the second part with that number. A contract the probe's buyer awarded too is
         left out. The bodies with pairs, sorted by id, each with its first ``first`` contracts
         of each kind (by end date, none last; then id) as rows valid on ``at``. Both backends
-        read the rows and compare them with ``compare_rows``."""
+        read the rows and compare them with ``graph.model.compare_rows``."""
 
     @abstractmethod
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
@@ -228,43 +227,3 @@ def start_ids(ids: Iterable[str], hops: int) -> list[str]:
     if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
         raise InvalidInput(f"hops must be a whole number, 0 or more (got {hops!r})")
     return list(dict.fromkeys([ids] if isinstance(ids, str) else ids))
-
-
-def compare_rows(
-    probe: ContractProbe,
-    near: Mapping[str, Iterable[ContractRow]],
-    supplied: Mapping[str, Iterable[ContractRow]],
-    first: int,
-) -> list[BodyMatches]:
-    """``GraphStore.compare_contracts`` over rows valid on the day: ``near``, each near body's
-    contracts; ``supplied``, the contracts of each supplier followed further afield (those in
-    the divisions ours buy from it count, for their buyers outside the near bodies). A
-    contract our buyer awarded too is left out; each contract is counted once per body."""
-    tally = MatchTally(first)
-    known: dict[str, tuple[int, int, int]] = {}
-    rows: dict[str, ContractRow] = {}
-
-    def count(body: str, row: ContractRow) -> None:
-        if row.id not in known:
-            rows[row.id] = row
-            known[row.id] = probe.match(row.cpv_division, row.end_date,
-                                        (s for s, _ in row.suppliers), row.frameworks)  # fmt: skip
-        tally.add(body, row.id, row.end_date, known[row.id])
-
-    outside = {probe.buyer, *near}
-    for body in sorted(set(near) - {probe.buyer}):
-        for row in near[body]:
-            if probe.buyer not in row.buyers:
-                count(body, row)
-    divisions = probe.supplier_divisions()
-    followed: set[str] = set()
-    for supplier in sorted(supplied):
-        among = divisions.get(supplier, set())
-        for row in supplied[supplier]:
-            if row.id in followed or row.cpv_division not in among or probe.buyer in row.buyers:
-                continue
-            followed.add(row.id)
-            for buyer in row.buyers:
-                if buyer not in outside:
-                    count(buyer, row)
-    return tally.result({c: rows[c] for c in tally.wanted()})

@@ -35,10 +35,11 @@ from graph.model import (
     LinkKind,
     Node,
     NodeKind,
+    compare_rows,
     contract_row,
 )
 from graph.store import cypher
-from graph.store.base import GraphStore, Stats, compare_rows, follow_kinds, start_ids
+from graph.store.base import GraphStore, Stats, follow_kinds, start_ids
 from graph.store.props import (
     LINK_KINDS,
     kind_of,

@@ -31,9 +31,10 @@ from graph.model import (
     Node,
     NodeKind,
     Source,
+    compare_rows,
     contract_row,
 )
-from graph.store.base import GraphStore, compare_rows, follow_kinds, start_ids
+from graph.store.base import GraphStore, follow_kinds, start_ids
 from graph.store.records import (
     SearchRow,
     Target,
