@@ -450,7 +450,7 @@ class ContractProbe:
         cls, buyer: str, ours: Iterable[ContractRow], months: int, category: str | None = None
     ) -> ContractProbe:
         suppliers: dict[str, dict[str, int]] = {}
-        ending: dict[str, dict[str, int]] = {}
+        ends: dict[str, dict[int, int]] = {}
         frameworks: dict[str, int] = {}
         for row in ours:
             division = row.cpv_division
@@ -462,11 +462,11 @@ class ContractProbe:
                     counts[supplier] = counts.get(supplier, 0) + 1
                 if row.end_date:
                     end = month_of(row.end_date)
-                    counts = ending.setdefault(division, {})
-                    for m in range(end - months, end + months + 1):
-                        counts[month_key(m)] = counts.get(month_key(m), 0) + 1
+                    by_month = ends.setdefault(division, {})
+                    by_month[end] = by_month.get(end, 0) + 1
             for framework in row.frameworks:
                 frameworks[framework] = frameworks.get(framework, 0) + 1
+        ending = {division: _within(by_month, months) for division, by_month in ends.items()}
         return cls(buyer=buyer, months=months, category=category, suppliers=suppliers,
                    ending=ending, frameworks=frameworks)  # fmt: skip
 
@@ -494,6 +494,22 @@ class ContractProbe:
         together = self.ending.get(division or "", {}).get(end_date[:7], 0) if end_date else 0
         framework = sum(self.frameworks.get(f, 0) for f in frameworks)
         return same, together, framework
+
+
+def _within(ends: Mapping[int, int], months: int) -> dict[str, int]:
+    """For each month (``YYYY-MM``), how many of ``ends`` (contracts ending, by ``month_of``)
+    end within ``months`` of it: a window slid along the months, one step each.
+
+    >>> _within({month_of("2026-01-15"): 1, month_of("2026-03-31"): 2}, 1)
+    {'2025-12': 1, '2026-01': 1, '2026-02': 3, '2026-03': 2, '2026-04': 2}
+    """
+    out: dict[str, int] = {}
+    inside = 0
+    for m in range(min(ends) - months, max(ends) + months + 1):
+        inside += ends.get(m + months, 0) - ends.get(m - months - 1, 0)
+        if inside:
+            out[month_key(m)] = inside
+    return out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -338,6 +338,13 @@ def test_contract_rows_are_read_the_same(any_store: GraphStore) -> None:
     ending = any_store.contracts_of(["E07000062"], ending_from=date(2026, 7, 1))
     assert [r.id for r in ending] == ["ct:3"]
     assert any_store.contracts_of(["E07000061"]) == [one]
+    in_june = {2020: ["ct:1", "ct:2"], 2023: ["ct:1", "ct:2"], 2024: ["ct:1"],
+               2025: ["ct:1", "ct:3"], 2026: ["ct:1", "ct:3"], 2027: []}  # fmt: skip
+    for _ in range(2):  # more days than a store keeps, asked in turn
+        for year, expected in in_june.items():
+            assert [r.id for r in any_store.contracts_of(["E07000062"], date(year, 6, 1))] == (
+                expected
+            )
 
 
 def test_contract_reads_see_the_next_write(any_store: GraphStore) -> None:
@@ -350,6 +357,8 @@ def test_contract_reads_see_the_next_write(any_store: GraphStore) -> None:
     probe = ContractProbe.of("E07000061", any_store.contracts_of(["E07000061"], day), months=30)
     before, _ = any_store.compare_contracts(probe, day, near=[], largest=3, first=5)
     assert before == []  # Hastings' ct:2 ended in 2023
+    ending = date(2026, 7, 1)
+    assert [r.id for r in any_store.contracts_of(["E07000062"], ending_from=ending)] == ["ct:3"]
     [old] = [n for n in nodes if n.id == "ct:2"]
     longer = replace(
         old, attrs={**old.attrs, "end_date": "2026-12-31"}, valid_to=date(2026, 12, 31)
@@ -363,6 +372,8 @@ def test_contract_reads_see_the_next_write(any_store: GraphStore) -> None:
     ])  # fmt: skip
     rows = {r.id: r for r in any_store.contracts_of(["E07000062"], day)}
     assert rows["ct:2"].end_date == "2026-12-31" and "ct:4" in rows
+    ending_now = any_store.contracts_of(["E07000062"], ending_from=ending)
+    assert [r.id for r in ending_now] == ["ct:2", "ct:3"]
     [after], _ = any_store.compare_contracts(probe, day, near=[], largest=3, first=5)
     assert after.body == "E07000062"
     assert {r.id for r in after.examples["same_supplier"]} == {"ct:2", "ct:4"}

@@ -9,12 +9,14 @@ import pytest
 
 import graph.analysis.spec
 import graph.lazy
+import graph.model
 import loaders.buyers
 import loaders.frameworks
 
 
 @pytest.mark.parametrize(
-    "module", [graph.analysis.spec, graph.lazy, loaders.buyers, loaders.frameworks]
+    "module",
+    [graph.analysis.spec, graph.lazy, graph.model, loaders.buyers, loaders.frameworks],
 )
 def test_docstring_examples(module: ModuleType) -> None:
     failed, tried = doctest.testmod(module)

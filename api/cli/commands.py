@@ -119,18 +119,39 @@ def copy(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+YOUNG_OBJECTS = 50_000
+"""Allocations between collections of the youngest generation while serving (Python's default
+is 700)."""
+
+
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.http import create_app
 
+    app = create_app(settings)
+    tune_gc()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level=settings.log_level.lower(),
     )
     return 0
+
+
+def tune_gc() -> None:
+    """Keep full garbage collections off the requests' path. A request about contracts makes
+    tens of thousands of short-lived objects (rows, records, graphs); collected every 700
+    allocations, many live through two collections, reach the oldest generation, and every few
+    requests set off a full collection of everything the process holds (40-50 ms with a
+    million contracts: most of the p99). Collected every ``YOUNG_OBJECTS``, they are gone
+    first; what lives as long as the process (modules, the app) is frozen out of collections."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
 
 
 def print_report(report: dict[str, Any], out: TextIO) -> None:

@@ -66,23 +66,19 @@ def opportunities_graph(
     node = str(arguments["node"])
     own = store.neighbourhood([node], 1, at, kinds={LinkKind.BORDERS, LinkKind.WITHIN,
                                                     LinkKind.MEMBER_OF})  # fmt: skip
-    near = set(own)
     grouping = {LinkKind.WITHIN, LinkKind.MEMBER_OF}
     areas = (
         {v for _, v, k in own.out_edges(node, keys=True) if k in grouping} if node in own else set()
     )
     areas |= {node} & set(own)  # an unknown id: NotFound in the analysis
-    for area in sorted(areas):  # its county (or itself, a county) and combined authority
-        data = own.nodes[area]
-        kind = data.get("kind")
-        county = kind == NodeKind.COUNCIL and data.get("council_type") == "county"
-        if county or kind == NodeKind.COMBINED_AUTHORITY:
-            near |= set(store.neighbourhood([area], 1, at, kinds=grouping))
-    wide = (NodeKind.REGION, NodeKind.NATION)
-    near = {n for n in near if own.nodes.get(n, {}).get("kind") not in wide}
-    geography = store.neighbourhood(sorted(near), 0, at)
-    frameworks = store.neighbourhood(sorted(near | {node}), 1, at, kinds={LinkKind.BUYS_THROUGH})
-    G = nx.compose_all([geography, own, frameworks])
+    grouped = [a for a in sorted(areas) if _groups(own.nodes[a])]
+    # its county (or itself, a county) and combined authority, and their members
+    members = store.neighbourhood(grouped, 1, at, kinds=grouping) if grouped else nx.MultiDiGraph()
+    kinds: dict[str, Any] = {n: H.nodes[n].get("kind") for H in (members, own) for n in H}
+    near = {n for n, kind in kinds.items() if kind not in (NodeKind.REGION, NodeKind.NATION)}
+    # the near bodies, the buying organisations they buy through, and every link among them
+    around = store.neighbourhood(sorted(near | {node}), 1, at, kinds={LinkKind.BUYS_THROUGH})
+    G = nx.compose_all([own, around])
     ours = store.contracts_of([node], at)
     probe = ContractProbe.of(node, ours, int(arguments["months"]), arguments.get("category"))
     matches, not_followed = store.compare_contracts(
@@ -94,6 +90,14 @@ def opportunities_graph(
     G.add_nodes_from(to_networkx(store.get_nodes(found).values(), [], at).nodes(data=True))
     G.graph.update(contracts=ours, matches=matches, suppliers_not_followed=not_followed)
     return G
+
+
+def _groups(data: Mapping[str, Any]) -> bool:
+    """A county or a combined authority: an area whose members are near one another."""
+    kind = data.get("kind")
+    return kind == NodeKind.COMBINED_AUTHORITY or (
+        kind == NodeKind.COUNCIL and data.get("council_type") == "county"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,7 +189,6 @@ CONTRACTS_OF = (
     CURRENT + f"MATCH (b:Node) WHERE b.g = g AND b.id IN $ids AND {_valid('b')} "
     f"MATCH (b)-[a:{TYPES[LinkKind.AWARDED]}]->(c:{LABELS[NodeKind.CONTRACT]}) "
     f"WHERE {_valid('a')} AND {_valid('c')} "
-    "AND ($ending_from IS NULL OR c.end_date IS NULL OR c.end_date >= $ending_from) "
     "WITH DISTINCT c RETURN " + _CONTRACT_ROW
 )
 """The contracts the buyers ``$ids`` awarded (``GraphStore.contracts_of``): from each buyer

@@ -64,12 +64,14 @@ BATCH = 5_000
 
 
 ROWS_KEPT = 400_000
-"""Contract rows kept for the day being compared (``Neo4jStore._contracts_of_day``)."""
+"""Contract rows kept for the days being asked about (``Neo4jStore._contracts_of_day``)."""
+DAYS_KEPT = 4
+"""Days whose contract rows are kept at once (a day's questions, and an expiry calendar's
+every-day rows, do not push each other out)."""
 
 
 @dataclass(slots=True)
 class _ContractsOfDay:
-    key: tuple[str, date | None]
     bodies: dict[str, list[ContractRow]] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
     supplied: dict[str, list[ContractRow]] = field(default_factory=dict)
@@ -101,7 +103,7 @@ class Neo4jStore(GraphStore):
             notifications_min_severity="OFF",
         )
         self._schema_ready = False
-        self._contracts_day: _ContractsOfDay | None = None
+        self._contracts_days: tuple[str, dict[date | None, _ContractsOfDay]] = ("", {})
         self.single_transaction_rows = single_transaction_rows
 
     # --- plumbing ----------------------------------------------------------------------
@@ -260,22 +262,16 @@ class Neo4jStore(GraphStore):
         self, buyers: Iterable[str], at: date | None = None, *, ending_from: date | None = None
     ) -> list[ContractRow]:
         wanted = list(dict.fromkeys(buyers))
-        if ending_from is None:  # a council's contracts of the day: kept, as compare's are
-            day = self._contracts_of_day(at)
-            self._read_bodies(day, [b for b in wanted if b not in day.bodies], at)
-            kept = {r.id: r for b in wanted for r in day.bodies[b]}
-            return [kept[c] for c in sorted(kept)]
-        return self._contracts_of(wanted, at, ending_from.isoformat())
-
-    def _contracts_of(
-        self, wanted: list[str], at: date | None, after: str | None
-    ) -> list[ContractRow]:
-        found: dict[str, ContractRow] = {}
-        for start in range(0, len(wanted), BATCH):
-            batch = wanted[start : start + BATCH]
-            for r in self._read(cypher.CONTRACTS_OF, ids=batch, at=at, ending_from=after):
-                found[r["id"]] = _contract_row(r)
-        return [found[c] for c in sorted(found)]
+        day = self._contracts_of_day(at)  # kept, as compare's are
+        self._read_bodies(day, [b for b in wanted if b not in day.bodies], at)
+        after = ending_from.isoformat() if ending_from else ""
+        kept = {
+            r.id: r
+            for b in wanted
+            for r in day.bodies[b]
+            if not (after and r.end_date and r.end_date < after)
+        }
+        return [kept[c] for c in sorted(kept)]
 
     def compare_contracts(
         self,
@@ -314,22 +310,33 @@ class Neo4jStore(GraphStore):
         if not missing:
             return
         found: dict[str, list[ContractRow]] = {b: [] for b in missing}
-        for row in self._contracts_of(missing, at, None):
-            for buyer in row.buyers:
-                if buyer in found:
-                    found[buyer].append(row)
+        for start in range(0, len(missing), BATCH):
+            for r in self._read(cypher.CONTRACTS_OF, ids=missing[start : start + BATCH], at=at):
+                row = _contract_row(r)
+                for buyer in row.buyers:
+                    if buyer in found:
+                        found[buyer].append(row)
         day.bodies.update(found)  # whole lists: a request at the same time sees none or all
 
     def _contracts_of_day(self, at: date | None) -> _ContractsOfDay:
-        """The contract rows read for ``compare_contracts`` on ``at``, kept until the data
-        version changes (a write here or elsewhere) or ``ROWS_KEPT`` rows are held: a day's
-        questions about neighbouring councils read the same contracts again, and on Neo4j
-        every row read is a row sent over Bolt."""
-        key = (self.data_version(), at)
-        kept = self._contracts_day
-        if kept is None or kept.key != key or kept.rows() >= ROWS_KEPT:
-            kept = self._contracts_day = _ContractsOfDay(key)
-        return kept
+        """The contract rows read on ``at`` (by ``contracts_of`` and ``compare_contracts``),
+        kept until the data version changes (a write here or elsewhere) or ``ROWS_KEPT`` rows
+        are held, for the last ``DAYS_KEPT`` days asked about: a day's questions about
+        neighbouring councils read the same contracts again, and on Neo4j every row read is a
+        row sent over Bolt. The days are replaced whole, never emptied in place, so that a
+        request at the same time keeps the ones it has."""
+        version = self.data_version()
+        kept_version, days = self._contracts_days
+        if kept_version != version or sum(d.rows() for d in days.values()) >= ROWS_KEPT:
+            days = {}
+        day = days.get(at)
+        if day is None:
+            day = _ContractsOfDay()
+            days = {**days, at: day}  # a new dict: others may be reading the old one
+            while len(days) > DAYS_KEPT:
+                del days[next(iter(days))]
+            self._contracts_days = (version, days)
+        return day
 
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
         return [
