@@ -161,5 +161,6 @@ on Neo4j; search ranks the store's search rows, cached per data version.
 | peak resident memory (VmHWM) | {e["peak_rss_mib"]:.0f} MiB | {n["peak_rss_mib"]:.0f} MiB | {rss_ok} |
 
 The embedded store keeps the whole graph in the process by design (it is the graph); writing
-the graph took {e["write_s"]:.0f} s embedded and {n["write_s"]:.0f} s into Neo4j (staged).
+the graph took {e["write_s"]:.0f} s embedded and {n["write_s"]:.0f} s into Neo4j (staged, with deleting
+the graph the server held before, which depends on the scenario run before it).
 """

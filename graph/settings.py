@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     neo4j_transaction_rows: int = Field(
         default=50_000,
         ge=0,
-        description="Loads of up to this many records are one Neo4j transaction; larger ones "
+        description="Loads of up to this many records (with replace, and those stored) are one "
+        "Neo4j transaction; larger ones "
         "are staged in a new generation and swapped in (0: stage every load).",
     )
     find_a_tender_url: str = Field(

@@ -207,6 +207,13 @@ class GraphStore(ABC):
         self.close()
 
 
+ROWS_KEPT = 400_000
+"""Contract rows a store keeps between reads (about 300 bytes each), over all the days kept."""
+DAYS_KEPT = 4
+"""Days whose contract rows a store keeps at once: a day's questions about one area, and an
+expiry calendar's rows (of every day), do not push each other out."""
+
+
 def follow_kinds(kinds: Iterable[LinkKind | str] | None) -> frozenset[LinkKind]:
     """The link kinds ``neighbourhood`` follows; ``InvalidInput`` for one that is not known."""
     if kinds is None:

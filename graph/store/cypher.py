@@ -241,6 +241,11 @@ WRITE_LINKS = {
     for kind, rel in TYPES.items()
 }
 DELETE_GENERATION_NOW = "MATCH (n:Node {g: $g}) DETACH DELETE n"
+STORED_RECORDS = (
+    "CALL () { MATCH (n:Node) RETURN count(n) AS nodes } "
+    "CALL () { MATCH ()-[r]->() RETURN count(r) AS links } RETURN nodes + links AS records"
+)
+"""Nodes and relationships stored, of every generation (Neo4j's counts: nothing is read)."""
 BUMP_VERSION = (
     "MERGE (m:PartnermapMeta {key: 'graph'}) "
     "SET m.current = coalesce(m.current, 0), m.version = coalesce(m.version, 0) + 1"

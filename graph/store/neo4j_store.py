@@ -39,7 +39,14 @@ from graph.model import (
     contract_row,
 )
 from graph.store import cypher
-from graph.store.base import GraphStore, Stats, follow_kinds, start_ids
+from graph.store.base import (
+    DAYS_KEPT,
+    ROWS_KEPT,
+    GraphStore,
+    Stats,
+    follow_kinds,
+    start_ids,
+)
 from graph.store.props import (
     LINK_KINDS,
     kind_of,
@@ -61,13 +68,6 @@ from graph.store.records import (
 logger = logging.getLogger(__name__)
 
 BATCH = 5_000
-
-
-ROWS_KEPT = 400_000
-"""Contract rows kept for the days being asked about (``Neo4jStore._contracts_of_day``)."""
-DAYS_KEPT = 4
-"""Days whose contract rows are kept at once (a day's questions, and an expiry calendar's
-every-day rows, do not push each other out)."""
 
 
 @dataclass(slots=True)
@@ -374,7 +374,11 @@ class Neo4jStore(GraphStore):
                 )
         node_rows, link_rows = _rows(nodes, links)
         try:
-            if len(nodes) + len(links) <= self.single_transaction_rows:
+            records = len(nodes) + len(links)
+            if replace:  # the stored graph is deleted too: as large a transaction as a write
+                (stored,) = self._read(cypher.STORED_RECORDS)
+                records += stored["records"]
+            if records <= self.single_transaction_rows:
                 with self._driver.session(database=self.database) as session:
                     session.execute_write(_write_in_one, node_rows, link_rows, replace)
             else:

@@ -34,7 +34,7 @@ from graph.model import (
     compare_rows,
     contract_row,
 )
-from graph.store.base import GraphStore, follow_kinds, start_ids
+from graph.store.base import DAYS_KEPT, ROWS_KEPT, GraphStore, follow_kinds, start_ids
 from graph.store.records import (
     SearchRow,
     Target,
@@ -48,8 +48,6 @@ FORMAT = "partnermap-graph"
 FORMAT_VERSION = 1
 GRAPH_FILE = "graph.json"
 LOCK_FILE = "write.lock"
-ROWS_KEPT = 400_000
-"""Contract rows kept for the day being read (``_contract_row``); about 300 bytes each."""
 NODE_KINDS = {k.value: k for k in NodeKind}
 Adjacency = dict[str, dict[str, dict[str, dict[str, Any]]]]
 """NetworkX's ``_succ`` or ``_pred``: node -> neighbour -> link kind -> the link's data."""
@@ -67,8 +65,8 @@ class NetworkXStore(GraphStore):
         self._version = 0
         self._stamp: tuple[int, int, int] | None = None
         self._sources: dict[tuple[str, ...], tuple[Source, ...]] = {}
-        self._rows: dict[str, ContractRow | None] = {}
-        self._rows_of: tuple[tuple[int, int, int] | None, int, date | None] | None = None
+        self._rows: dict[date | None, dict[str, ContractRow | None]] = {}
+        self._rows_of: tuple[tuple[int, int, int] | None, int] | None = None
         self._by_supplier: dict[str, dict[str | None, list[str]]] = {}
         self._supplied_of: tuple[tuple[int, int, int] | None, int] | None = None
         self._fresh()
@@ -263,13 +261,12 @@ class NetworkXStore(GraphStore):
     def _contract_row(self, contract: str, at: date | None) -> ContractRow | None:
         """``contract``'s row as at ``at`` (``None`` unless it is a contract valid then).
 
-        Rows are kept for one day's reads of one version of the graph (up to ``ROWS_KEPT``):
-        a day's questions about neighbouring councils read the same contracts again, and a
-        row costs tens of microseconds to make from the graph."""
-        key = (self._stamp, self._version, at)
-        if key != self._rows_of or len(self._rows) >= ROWS_KEPT:
-            self._rows, self._rows_of = {}, key
-        rows = self._rows
+        Rows are kept for the last ``DAYS_KEPT`` days read of one version of the graph (about
+        ``ROWS_KEPT`` in all): a day's questions about neighbouring councils read the same
+        contracts again, and a row costs tens of microseconds to make from the graph."""
+        rows = self._rows.get(at) if self._rows_of == (self._stamp, self._version) else None
+        if rows is None or len(rows) >= ROWS_KEPT:
+            rows = self._new_day(at)
         if contract in rows:
             return rows[contract]
         succ, pred, nodes = self._dicts()
@@ -291,6 +288,20 @@ class NetworkXStore(GraphStore):
             )
         rows[contract] = row
         return row
+
+    def _new_day(self, at: date | None) -> dict[str, ContractRow | None]:
+        """An empty day of rows for ``at``, beside at most ``DAYS_KEPT - 1`` others of this
+        version (none if they hold ``ROWS_KEPT`` rows); the days are replaced whole."""
+        key = (self._stamp, self._version)
+        days = self._rows if self._rows_of == key else {}
+        if sum(map(len, days.values())) >= ROWS_KEPT:
+            days = {}
+        rows: dict[str, ContractRow | None] = {}
+        days = {**days, at: rows}
+        while len(days) > DAYS_KEPT:
+            del days[next(iter(days))]
+        self._rows, self._rows_of = days, key
+        return rows
 
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
         self._fresh()
