@@ -38,7 +38,7 @@ MAX_COMPARED = 10
 def scenario_rows(store: GraphStore) -> list[dict[str, Any]]:
     """Every stored scenario: what it is, its status and source, its new bodies, and the
     councils it names (``scenario_councils``: those it replaces or divides, and those of its
-    strategic authorities)."""
+    strategic authorities, on the day it is judged)."""
     rows = []
     for node in store.nodes_of_kind(NodeKind.SCENARIO):
         sc = of_node(dict(node.attrs))
@@ -49,7 +49,7 @@ def scenario_rows(store: GraphStore) -> list[dict[str, Any]]:
             "new_councils": [c.name for c in sc.new_councils],
             "strategic_authorities": [a.name for a in sc.strategic_authorities],
             "source_url": sc.source_url, "verified": sc.verified,
-            "councils": scenario_councils(store, sc, None),
+            "councils": scenario_councils(store, sc, sc.judged_at(date.today())),
         })  # fmt: skip
     return rows
 

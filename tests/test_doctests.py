@@ -10,13 +10,21 @@ import pytest
 import graph.analysis.spec
 import graph.lazy
 import graph.model
+import graph.store.base
 import loaders.buyers
 import loaders.frameworks
 
 
 @pytest.mark.parametrize(
     "module",
-    [graph.analysis.spec, graph.lazy, graph.model, loaders.buyers, loaders.frameworks],
+    [
+        graph.analysis.spec,
+        graph.lazy,
+        graph.model,
+        graph.store.base,
+        loaders.buyers,
+        loaders.frameworks,
+    ],
 )
 def test_docstring_examples(module: ModuleType) -> None:
     failed, tried = doctest.testmod(module)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import networkx as nx
 
@@ -207,11 +207,38 @@ class GraphStore(ABC):
         self.close()
 
 
+T = TypeVar("T")
+
 ROWS_KEPT = 400_000
 """Contract rows a store keeps between reads (about 300 bytes each), over all the days kept."""
 DAYS_KEPT = 4
 """Days whose contract rows a store keeps at once: a day's questions about one area, and an
 expiry calendar's rows (of every day), do not push each other out."""
+
+
+def keep_day(
+    days: Mapping[date | None, T], at: date | None, day: T, size: Callable[[T], int]
+) -> dict[date | None, T]:
+    """``days`` with ``day`` as ``at``'s, as a new dict (a request reading the old one at the
+    same time keeps it): beside the last ``DAYS_KEPT - 1`` others, or none if they hold
+    ``ROWS_KEPT`` rows (``size`` of each).
+
+    >>> days: dict[date | None, list[int]] = {}
+    >>> for d in range(1, 6):
+    ...     days = keep_day(days, date(2026, 1, d), [d], len)
+    >>> [d.day for d in days if d]
+    [2, 3, 4, 5]
+    >>> full = {None: [0] * ROWS_KEPT}  # an expiry calendar's rows, as many as are kept
+    >>> list(keep_day(full, date(2026, 1, 1), [], len))
+    [datetime.date(2026, 1, 1)]
+    """
+    others = {d: kept for d, kept in days.items() if d != at}
+    if sum(map(size, others.values())) >= ROWS_KEPT:
+        others = {}
+    out = {**others, at: day}
+    while len(out) > DAYS_KEPT:
+        del out[next(iter(out))]
+    return out
 
 
 def follow_kinds(kinds: Iterable[LinkKind | str] | None) -> frozenset[LinkKind]:

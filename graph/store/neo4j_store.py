@@ -39,14 +39,7 @@ from graph.model import (
     contract_row,
 )
 from graph.store import cypher
-from graph.store.base import (
-    DAYS_KEPT,
-    ROWS_KEPT,
-    GraphStore,
-    Stats,
-    follow_kinds,
-    start_ids,
-)
+from graph.store.base import ROWS_KEPT, GraphStore, Stats, follow_kinds, keep_day, start_ids
 from graph.store.props import (
     LINK_KINDS,
     kind_of,
@@ -323,18 +316,13 @@ class Neo4jStore(GraphStore):
         kept until the data version changes (a write here or elsewhere) or ``ROWS_KEPT`` rows
         are held, for the last ``DAYS_KEPT`` days asked about: a day's questions about
         neighbouring councils read the same contracts again, and on Neo4j every row read is a
-        row sent over Bolt. The days are replaced whole, never emptied in place, so that a
-        request at the same time keeps the ones it has."""
+        row sent over Bolt (``keep_day``: the days are replaced whole, never emptied in place)."""
         version = self.data_version()
         kept_version, days = self._contracts_days
-        if kept_version != version or sum(d.rows() for d in days.values()) >= ROWS_KEPT:
-            days = {}
-        day = days.get(at)
-        if day is None:
+        day = days.get(at) if kept_version == version else None
+        if day is None or day.rows() >= ROWS_KEPT:
             day = _ContractsOfDay()
-            days = {**days, at: day}  # a new dict: others may be reading the old one
-            while len(days) > DAYS_KEPT:
-                del days[next(iter(days))]
+            days = keep_day(days if kept_version == version else {}, at, day, _ContractsOfDay.rows)
             self._contracts_days = (version, days)
         return day
 

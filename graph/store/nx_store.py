@@ -34,7 +34,7 @@ from graph.model import (
     compare_rows,
     contract_row,
 )
-from graph.store.base import DAYS_KEPT, ROWS_KEPT, GraphStore, follow_kinds, start_ids
+from graph.store.base import ROWS_KEPT, GraphStore, follow_kinds, keep_day, start_ids
 from graph.store.records import (
     SearchRow,
     Target,
@@ -227,9 +227,9 @@ class NetworkXStore(GraphStore):
             self._by_supplier, self._supplied_of = {}, (self._stamp, self._version)
         found = self._by_supplier.get(supplier)
         if found is None:
-            nodes = self._dicts()[2]
+            succ, _, nodes = self._dicts()
             found = {}
-            for contract, keyed in self._dicts()[0][supplier].items():
+            for contract, keyed in succ[supplier].items():
                 if LinkKind.SUPPLIES in keyed:
                     division = nodes[contract]["record"].attrs.get("cpv_division")
                     found.setdefault(None if division is None else str(division), []).append(
@@ -290,17 +290,11 @@ class NetworkXStore(GraphStore):
         return row
 
     def _new_day(self, at: date | None) -> dict[str, ContractRow | None]:
-        """An empty day of rows for ``at``, beside at most ``DAYS_KEPT - 1`` others of this
-        version (none if they hold ``ROWS_KEPT`` rows); the days are replaced whole."""
+        """An empty day of rows for ``at``, kept with others of this version (``keep_day``)."""
         key = (self._stamp, self._version)
-        days = self._rows if self._rows_of == key else {}
-        if sum(map(len, days.values())) >= ROWS_KEPT:
-            days = {}
         rows: dict[str, ContractRow | None] = {}
-        days = {**days, at: rows}
-        while len(days) > DAYS_KEPT:
-            del days[next(iter(days))]
-        self._rows, self._rows_of = days, key
+        self._rows = keep_day(self._rows if self._rows_of == key else {}, at, rows, len)
+        self._rows_of = key
         return rows
 
     def search_rows(self, at: date | None = None) -> list[SearchRow]:
